@@ -1,0 +1,137 @@
+"""Exercise checkers with hints (layer: may import norms).
+
+Introduced in notebook 01. An :class:`Exercise` knows the right answer (computed by ``rmsviz``,
+never typed in) and the usual wrong answers, each with a hint. ``exercise.check(answer)`` returns
+a :class:`Feedback` that prints one stable line, so nbval can compare it.
+
+Every notebook's exercises live in :data:`EXERCISES` under an id like ``"01.1"``; notebooks call
+``check("01.1", answer)``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from rmsviz.norms import rms
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer: ``correct`` and a one-line message."""
+
+    correct: bool
+    message: str
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+
+@dataclass
+class Exercise:
+    """A question with a computed answer and hints for the usual mistakes.
+
+    ``answer`` computes the expected value; each entry of ``mistakes`` is (label, function computing
+    the value a learner gets by that mistake, hint). Answers match within ``atol`` absolute or
+    ``rtol`` relative tolerance (so 2-decimal rounding is accepted by default). An open question
+    (many right answers) gives ``accept`` instead of ``answer``: it takes the answer as an array and
+    returns None when it is right, or the reason it is not.
+    """
+
+    question: str
+    answer: Callable[[], object] | None = None
+    mistakes: list[tuple[str, Callable[[], object], str]] = field(default_factory=list)
+    hint: str = ""
+    atol: float = 0.006
+    rtol: float = 1e-3
+    accept: Callable[[np.ndarray], str | None] | None = None
+
+    def _matches(self, given, expected) -> bool:
+        expected = np.asarray(expected, dtype=float)
+        try:
+            given = np.asarray(given, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        if given.shape != expected.shape:
+            return False
+        return bool(np.all(np.abs(given - expected) <= self.atol + self.rtol * np.abs(expected)))
+
+    def check(self, given) -> Feedback:
+        if given is None or given is ...:
+            return Feedback(False, f"No answer yet: {self.question}")
+        if isinstance(given, (str, bytes, bool)) or not (
+            isinstance(given, numbers.Real) or np.ndim(given) >= 1
+        ):
+            return Feedback(False, f"Expected a number or a list of numbers, got {type(given).__name__}.")
+        if self.accept is not None:
+            reason = self.accept(np.asarray(given, dtype=float))
+            if reason is None:
+                return Feedback(True, "Correct!")
+            return Feedback(False, f"Not yet: {reason}. Hint: {self.hint}")
+        if self._matches(given, self.answer()):
+            return Feedback(True, "Correct!")
+        for label, wrong, hint in self.mistakes:
+            if self._matches(given, wrong()):
+                return Feedback(False, f"Not yet: that is {label}. Hint: {hint}")
+        return Feedback(False, f"Not yet. Hint: {self.hint}")
+
+
+def _vec(*values) -> np.ndarray:
+    return np.array(values, dtype=float)
+
+
+EXERCISES: dict[str, Exercise] = {
+    "01.1": Exercise(
+        question="what is the RMS of [3, -4, 0, 5] (two decimals)?",
+        answer=lambda: float(rms(_vec(3, -4, 0, 5))),
+        mistakes=[
+            ("the mean", lambda: float(np.mean(_vec(3, -4, 0, 5))),
+             "square every entry first, so that -4 counts as much as 4."),
+            ("the standard deviation", lambda: float(np.std(_vec(3, -4, 0, 5))),
+             "the RMS does not subtract the mean."),
+            ("the mean of squares (RMS²)", lambda: float(rms(_vec(3, -4, 0, 5)) ** 2),
+             "you squared and averaged; one step is left: the square root."),
+            ("the root of the sum of squares (the length)",
+             lambda: float(np.linalg.norm(_vec(3, -4, 0, 5))),
+             "divide the sum of squares by n = 4 before taking the root."),
+        ],
+        hint="square each entry, average the squares, then take the square root.",
+    ),
+    "01.2": Exercise(
+        question="a vector of n = 5 entries has mean 2 and standard deviation 3 (1/n). What is its RMS?",
+        answer=lambda: float(np.sqrt(2**2 + 3**2)),
+        mistakes=[
+            ("mean + std", lambda: 5.0, "the identity adds squares: RMS² = mean² + var."),
+            ("RMS² (mean² + var)", lambda: 13.0, "that is RMS²; take its square root."),
+        ],
+        hint="use RMS² = mean² + var.",
+    ),
+    "01.3": Exercise(
+        question="find a vector of 4 entries, not all zero, whose RMS equals its standard deviation.",
+        accept=lambda x: _rms_equals_std(x),
+        hint="RMS² = mean² + var, so RMS = std exactly when the mean is 0.",
+    ),
+}
+
+
+def _rms_equals_std(x: np.ndarray) -> str | None:
+    if x.shape != (4,):
+        return f"expected 4 numbers, got shape {x.shape}"
+    if not np.any(x):
+        return "the zero vector is excluded"
+    if not np.isclose(float(rms(x)), float(np.std(x)), rtol=1e-9, atol=1e-12):
+        return f"RMS = {float(rms(x)):.3f} but std = {float(np.std(x)):.3f}"
+    return None
+
+
+def check(exercise_id: str, answer) -> Feedback:
+    """Check an answer to the exercise with this id (``"01.1"``, ...) and return the feedback."""
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"unknown exercise {exercise_id!r}; known: {sorted(EXERCISES)}")
+    return EXERCISES[exercise_id].check(answer)

@@ -1,0 +1,62 @@
+"""LiveFigure: a matplotlib figure built once and re-rendered in place after each slider move.
+
+Introduced in notebook 01. The figure is made without pyplot (a bare ``Figure`` with an Agg
+canvas), so it is never registered globally, never leaks and never appears as a stray output.
+Static parts (axes, ticks, labels, reference lines) are drawn once into a cached background; the
+artists that move are marked with :meth:`LiveFigure.moving` and are the only ones drawn on each
+update (blitting). A change to the static parts (new axis limits) calls :meth:`invalidate`.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from rmsviz.figures.style import tidy
+
+
+class LiveFigure:
+    """A figure whose moving artists are redrawn over a cached static background."""
+
+    def __init__(self, nrows=1, ncols=1, figsize=(8.0, 3.2), dpi=100, **subplots_kw):
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.axes = self.fig.subplots(nrows, ncols, squeeze=False, **subplots_kw).ravel()
+        for ax in self.axes:
+            if ax.name == "rectilinear":
+                tidy(ax)
+        self._moving: list = []
+        self._background = None
+
+    def moving(self, *artists):
+        """Mark artists as redrawn on every update (not part of the cached background)."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._moving.append(artist)
+        return artists[0] if len(artists) == 1 else artists
+
+    def invalidate(self):
+        """Forget the cached background: the next render redraws everything (new limits, labels)."""
+        self._background = None
+
+    def render(self) -> np.ndarray:
+        """Draw and return the RGBA pixels (H, W, 4); only the moving artists when possible."""
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()  # animated artists are skipped here, so the background is the static part
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.fig.draw_artist(artist)
+        return np.asarray(canvas.buffer_rgba())
+
+    def png(self) -> bytes:
+        """PNG bytes of the current state (fast zlib level: the image goes to a widget, not a file)."""
+        buf = io.BytesIO()
+        PILImage.fromarray(self.render()[..., :3]).save(buf, format="png", compress_level=1)
+        return buf.getvalue()

@@ -1,0 +1,108 @@
+"""Step-by-step tables of a computation, for display (layer: may import norms).
+
+Introduced in notebook 01 (square, mean, root) and used again in notebook 02 (divide). A
+:class:`StepTable` renders as HTML in JupyterLab and as fixed-width text elsewhere; every number is
+formatted explicitly, so the output is the same on every numpy version (nbval compares it).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rmsviz.norms import layer_norm, rms, rms_norm
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number rounded to ``digits`` decimals without trailing zeros: 30.0 -> '30', 5.4772 -> '5.477'."""
+    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass
+class StepTable:
+    """A table of per-feature columns plus the statistics computed from them, one line each."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    results: list[tuple[str, str]] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                       for row in self.rows)
+        res = "".join(f"<li>{html.escape(k)} = <b>{html.escape(v)}</b></li>" for k, v in self.results)
+        return (f"<p><b>{html.escape(self.title)}</b></p><table><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table><ul>{res}</ul>")
+
+    def __repr__(self) -> str:
+        widths = [max(len(c), *(len(r[i]) for r in self.rows)) for i, c in enumerate(self.columns)]
+        line = lambda cells: "  ".join(v.rjust(w) for v, w in zip(cells, widths))  # noqa: E731
+        out = [self.title, line(self.columns), line(["-" * w for w in widths])]
+        out += [line(r) for r in self.rows]
+        out += [f"{k} = {v}" for k, v in self.results]
+        return "\n".join(out)
+
+
+def rms_steps(x, digits: int = 3) -> StepTable:
+    """Square, mean, root: the RMS of a vector, RMS(x) = sqrt(mean(x_i**2)) (notebook 01)."""
+    x = np.asarray(x, dtype=float)
+    value = float(rms(x))
+    rows = [[f"x{i + 1}", fmt(v, digits), fmt(v * v, digits)] for i, v in enumerate(x)]
+    return StepTable(
+        title=f"RMS of {[fmt(v, digits) for v in x]}".replace("'", ""),
+        columns=["feature", "x", "x²  (1. square)"],
+        rows=rows,
+        results=[
+            ("2. mean of squares", f"({' + '.join(fmt(v * v, digits) for v in x)}) / {x.size} "
+                                   f"= {fmt(value**2, digits)}"),
+            ("3. root", f"sqrt({fmt(value**2, digits)}) = {fmt(value, digits)}"),
+        ],
+    )
+
+
+def rms_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
+    """Square, mean, root, divide: RMSNorm(x) = x / sqrt(mean(x**2) + eps) (notebook 02)."""
+    x = np.asarray(x, dtype=float)
+    y = rms_norm(x, eps=eps)
+    ms = float(rms(x)) ** 2
+    denom = float(np.sqrt(ms + eps))
+    rows = [[f"x{i + 1}", fmt(v, digits), fmt(v * v, digits), f"{fmt(v, digits)} / {fmt(denom, digits)}",
+             fmt(out, digits)] for i, (v, out) in enumerate(zip(x, y))]
+    eps_part = f" + {eps:g}" if eps else ""
+    return StepTable(
+        title=f"RMSNorm of {[fmt(v, digits) for v in x]}".replace("'", ""),
+        columns=["feature", "x", "1. x²", "4. x / RMS", "y"],
+        rows=rows,
+        results=[
+            ("2. mean of squares", fmt(ms, digits)),
+            ("3. RMS = sqrt(mean of squares" + eps_part + ")", fmt(denom, digits)),
+            ("check: RMS of y", fmt(float(rms(y)), digits)),
+        ],
+    )
+
+
+def layer_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
+    """Centre, square, mean, root, divide: the z-score LayerNorm(x) = (x - mean) / std (notebook 02)."""
+    x = np.asarray(x, dtype=float)
+    mean = float(np.mean(x))
+    d = x - mean
+    var = float(np.mean(d * d))
+    std = float(np.sqrt(var + eps))
+    y = layer_norm(x, eps=eps)
+    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
+             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(out, digits)]
+            for i, (v, dv, out) in enumerate(zip(x, d, y))]
+    return StepTable(
+        title=f"LayerNorm (z-score) of {[fmt(v, digits) for v in x]}".replace("'", ""),
+        columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
+        rows=rows,
+        results=[
+            ("mean", fmt(mean, digits)),
+            ("3. variance (mean of squared deviations, 1/n)", fmt(var, digits)),
+            ("4. standard deviation", fmt(std, digits)),
+        ],
+    )
