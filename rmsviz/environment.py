@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from importlib import metadata
 
@@ -10,10 +11,11 @@ MINIMUM = {"numpy": "1.24", "matplotlib": "3.7", "ipywidgets": "8.0"}
 
 
 def _as_tuple(version: str) -> tuple[int, ...]:
+    """'8.1.9rc1' -> (8, 1, 9): the leading number of each of the first three parts."""
     parts = []
     for piece in version.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
+        match = re.match(r"\d+", piece)
+        parts.append(int(match.group()) if match else 0)
     return tuple(parts)
 
 
