@@ -5,7 +5,11 @@
 
 Each notebook runs in its own folder with the standard ``python3`` kernelspec, which is also what
 nbval and JupyterLab use. Widget state is not stored: each panel saves a PNG of its default state
-in its own output, which is what GitHub and nbviewer show.
+in its own output, which is what GitHub and nbviewer show. The saved outputs keep that PNG and the
+text but not the widget view (``application/vnd.jupyter.widget-view+json``): without stored state
+its model does not exist when the notebook is reopened, and JupyterLab (trusted notebook), Notebook
+7 and VS Code would show "Error displaying widget: model not found" instead of the PNG. Running the
+cell brings the live panel back.
 """
 
 from __future__ import annotations
@@ -18,6 +22,16 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_widget_views(nb) -> None:
+    """Remove widget views (models that will not exist on reopening) from outputs with a fallback."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
 
 
 def execute(path: Path) -> None:
@@ -28,6 +42,7 @@ def execute(path: Path) -> None:
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nb.metadata.pop("widgets", None)
+    drop_widget_views(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
 

@@ -1,0 +1,210 @@
+"""Fixtures for the real-browser test: a sandboxed JupyterLab server and a headless Chromium.
+
+Chromium: ``RMSVIZ_CHROMIUM`` (path to an executable), else ``/usr/bin/chromium`` when it exists,
+else the browser ``python -m playwright install chromium`` provided; with none of these the
+browser tests are skipped with the reason. Everything in this folder is marked ``browser``:
+``-m browser`` selects it, ``-m "not browser"`` deselects it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import notebook_harness as nh  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-default-apps",
+                 "--disable-extensions", "--mute-audio"]
+# JupyterLab settings that make the page testable: every cell in the DOM (no virtual scrolling),
+# no news/update toast over the page.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+# Filled by the tests, printed by pytest_terminal_summary.
+RESULTS = {"notebooks": 0, "sliders": 0, "timings_ms": [], "screenshots": None, "lines": []}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "browser: drives JupyterLab in a real Chromium (needs Chromium + Playwright)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary_line() -> str:
+    t = RESULTS["timings_ms"]
+    return (f"browser: {RESULTS['sliders']} sliders in {RESULTS['notebooks']} notebooks, "
+            f"move-to-pixels p50 {percentile(t, 50):.0f} ms p95 {percentile(t, 95):.0f} ms")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not RESULTS["notebooks"]:
+        return
+    terminalreporter.section("browser")
+    for line in RESULTS["lines"]:
+        terminalreporter.write_line(line)
+    if RESULTS["screenshots"]:
+        terminalreporter.write_line(f"browser: screenshots in {RESULTS['screenshots']}")
+    terminalreporter.write_line(summary_line())
+
+
+# -- Chromium ------------------------------------------------------------------------------------
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """(executable path or None for Playwright's own, reason to skip or '')."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return None, "Playwright's Python package is not installed (pip install playwright)"
+    explicit = os.environ.get("RMSVIZ_CHROMIUM")
+    if explicit:
+        if not os.access(explicit, os.X_OK):
+            return None, f"RMSVIZ_CHROMIUM={explicit} is not an executable file"
+        return explicit, ""
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium", ""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        bundled = p.chromium.executable_path
+    if bundled and os.path.exists(bundled):
+        return None, ""
+    return None, ("no Chromium: set RMSVIZ_CHROMIUM, install Debian's chromium, or run "
+                  "`python -m playwright install chromium`")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable, reason = find_chromium()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+# -- JupyterLab server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """Stop the server and everything it started (kernels) through its own process group."""
+    if proc.poll() is not None:
+        return
+    try:
+        pgid = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:  # kernels are in the same group; make sure none outlives the server
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser, tmp_path_factory):
+    """JupyterLab on 127.0.0.1, random port and token, in a temporary copy of the notebooks."""
+    root = tmp_path_factory.mktemp("lab")
+    copy = nh.copy_notebooks(root)
+    settings = root / "lab-settings"
+    for name, values in LAB_SETTINGS.items():
+        target = settings / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+    env = nh.isolated_env(root, audit_writes=False)  # kernels and server: loopback only
+    # Trust the copies, as JupyterLab does for notebooks a user ran and saved: saved widget views are
+    # then rendered (untrusted notebooks fall back to the PNG), so a saved view whose model no
+    # longer exists shows up as "Error displaying widget: model not found" and a console error.
+    for nb_path in sorted(copy.glob("*.ipynb")):
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", str(nb_path)], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    token = secrets.token_hex(24)
+    port = free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={copy}",
+           f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={root / 'workspaces'}",
+           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.open_browser=False",
+           "--LabServerApp.collaborative=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(root / "server.log", "wb")
+    proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited ({proc.returncode}):\n"
+                                   + (root / "server.log").read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("jupyter lab did not answer within 60 s:\n"
+                                   + (root / "server.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.25)
+        yield {"base": base, "token": token, "dir": copy, "root": root, "log": root / "server.log"}
+    finally:
+        stop_process_group(proc)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-screenshots", numbered=True)
+    RESULTS["screenshots"] = str(folder)
+    return folder
