@@ -1,0 +1,271 @@
+"""Interaction benchmark: how fast every panel in rmsviz.panels redraws after a slider move.
+
+    python benchmarks/panels.py            # all panels
+    python benchmarks/panels.py RMSPanel   # only the panels whose class name is given
+
+For every panel in ``rmsviz.panels.available_panels()`` (built with no arguments), in-process, each
+control is set through 50 values (sliders: evenly spaced from min to max, snapped to the step;
+drop-downs and toggles: their options in turn), one at a time, exactly as a slider move arrives
+from the browser: ``control.value = v``. The time measured is from that assignment to the new PNG
+bytes in the panel's image widget (``Panel.refresh``: the draw, the blit and the PNG encode).
+
+Baseline: the naive version a beginner writes with ``interact``: for every move, build the figure
+again (a new figure of the same class with the same arguments, every artist drawn, nothing cached),
+update it for the new values with the panel's own ``draw`` and encode it the way the inline backend
+does (``savefig(format="png", bbox_inches="tight")``, which draws the figure twice). 20 moves per
+panel, so the baseline does not dominate the run time.
+
+Stress: 200 rapid value changes per panel; open matplotlib (pyplot) figures, live ``Figure``
+objects (found through ``gc``) and the process RSS are compared before and after
+(``tests/test_widget_stress.py`` asserts on the same function).
+
+One line per panel, then exactly:
+``panels: p50 <ms> ms, worst panel p50 <ms> ms, naive baseline p50 <ms> ms``.
+Targets (issue 3): worst panel p50 <= 30 ms on a 2-core machine and >= 4x faster than the naive
+baseline.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+
+import numpy as np
+
+MOVES_PER_CONTROL = 50
+NAIVE_MOVES = 20
+STRESS_MOVES = 200
+
+
+# -- control values ------------------------------------------------------------------------------
+
+
+def sweep(control, n: int = MOVES_PER_CONTROL) -> list:
+    """``n`` values for ``control``, each different from the one before (starting from the current).
+
+    Sliders go from min to max snapped to their step; log sliders through their exponent range;
+    range sliders move their upper end; selection widgets cycle their options; booleans alternate.
+    """
+    current = control.value
+    options = getattr(control, "_options_values", None)
+    if options:
+        values = [options[i % len(options)] for i in range(n + 1)]
+    elif isinstance(current, bool):
+        values = [not current if i % 2 == 0 else current for i in range(n)]
+    elif hasattr(control, "min") and hasattr(control, "max"):
+        lo, hi = float(control.min), float(control.max)
+        step = getattr(control, "step", None)
+        if hasattr(control, "base"):  # FloatLogSlider: min/max are exponents
+            raw = control.base ** np.linspace(lo, hi, n)
+        else:
+            raw = np.linspace(lo, hi, n)
+            if step:
+                raw = lo + np.round((raw - lo) / float(step)) * float(step)
+        raw = np.clip(raw, min(lo, hi), max(lo, hi)) if not hasattr(control, "base") else raw
+        cast = int if isinstance(current if not isinstance(current, tuple) else current[0], int) \
+            else float
+        if isinstance(current, tuple):  # range slider: keep the lower end, move the upper one
+            low = current[0]
+            values = [(low, cast(v)) for v in raw if cast(v) >= low]
+        else:
+            values = [cast(v) for v in raw]
+    else:
+        raise TypeError(f"do not know how to move a {type(control).__name__}")
+    out, previous = [], current
+    for v in values:
+        if v != previous:
+            out.append(v)
+            previous = v
+    while out and len(out) < n:  # small ranges (IntSlider 0..5): go back and forth
+        out.extend(reversed(out[: n - len(out)]))
+        out = [v for i, v in enumerate(out) if i == 0 or v != out[i - 1]]
+    return out[:n]
+
+
+# -- timings -------------------------------------------------------------------------------------
+
+
+def percentile(values, q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
+
+
+def time_panel(cls) -> dict:
+    """Per control: ms from ``control.value = v`` to new PNG bytes, over ``sweep(control)``."""
+    panel = cls()
+    per_control = {}
+    for name, control in panel.controls.items():
+        start_value = control.value
+        times = []
+        for value in sweep(control):
+            redraws = panel.redraws
+            t0 = time.perf_counter()
+            control.value = value
+            elapsed = time.perf_counter() - t0
+            if panel.redraws != redraws + 1 or not panel.image.value:
+                raise AssertionError(f"{cls.__name__}.{name} = {value!r} did not redraw once")
+            times.append(elapsed * 1e3)
+        control.value = start_value
+        per_control[name] = times
+    return {"panel": panel, "per_control": per_control}
+
+
+@contextmanager
+def recording_figure_arguments():
+    """Record, on every LiveFigure built inside, the arguments its own class was called with."""
+    from rmsviz.figures.live import LiveFigure
+
+    classes, stack = [], [LiveFigure]
+    while stack:
+        c = stack.pop()
+        classes.append(c)
+        stack.extend(c.__subclasses__())
+    originals = {c: c.__dict__["__init__"] for c in classes if "__init__" in c.__dict__}
+
+    def wrap(original):
+        def __init__(self, *args, **kwargs):
+            if not hasattr(self, "_benchmark_arguments"):  # the outermost call: the real class
+                self._benchmark_arguments = (args, kwargs)
+            original(self, *args, **kwargs)
+        return __init__
+
+    for c, original in originals.items():
+        c.__init__ = wrap(original)
+    try:
+        yield
+    finally:
+        for c, original in originals.items():
+            c.__init__ = original
+
+
+def naive_times(cls, moves: int = NAIVE_MOVES) -> list[float]:
+    """The interact + inline-backend approach on the same plot: a new figure and savefig per move."""
+    with recording_figure_arguments():
+        panel = cls()
+    args, kwargs = panel.figure._benchmark_arguments
+    figure_cls = type(panel.figure)
+    plan = []
+    for name, control in panel.controls.items():
+        plan += [(name, v) for v in sweep(control, max(2, moves // len(panel.controls) + 1))]
+    plan = plan[:moves]
+    times = []
+    live = panel.figure
+    for name, value in plan:
+        values = dict(panel.values, **{name: value})
+        t0 = time.perf_counter()
+        fresh = figure_cls(*args, **kwargs)
+        for artist in fresh._moving:  # a plain figure: every artist drawn by savefig
+            artist.set_animated(False)
+        panel.figure = fresh
+        try:
+            with panel_values(panel, values):
+                panel.draw(**values)
+        finally:
+            panel.figure = live
+        buf = io.BytesIO()
+        fresh.fig.savefig(buf, format="png", dpi=fresh.fig.dpi, bbox_inches="tight")
+        times.append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
+@contextmanager
+def panel_values(panel, values):
+    """Set the controls without triggering a redraw (for panels whose draw reads the controls)."""
+    saved = panel.values
+    panel._holding = True
+    try:
+        for key, v in values.items():
+            panel.controls[key].value = v
+        yield
+    finally:
+        for key, v in saved.items():
+            panel.controls[key].value = v
+        panel._holding = False
+
+
+# -- stress --------------------------------------------------------------------------------------
+
+
+def rss_bytes() -> int:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+    except ImportError:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def live_figures() -> int:
+    from matplotlib.figure import Figure
+
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, Figure))
+
+
+def stress(cls, moves: int = STRESS_MOVES) -> dict:
+    """200 rapid value changes: change in pyplot figures, live Figure objects and RSS (MB)."""
+    import matplotlib.pyplot as plt  # only to count figures registered with pyplot
+
+    panel = cls()
+    plan = []
+    for name, control in panel.controls.items():
+        plan += [(name, v) for v in sweep(control)]
+    for name, value in plan[:10]:  # warm-up: caches, fonts, first background
+        panel.controls[name].value = value
+    gc.collect()
+    before = {"pyplot": len(plt.get_fignums()), "figures": live_figures(), "rss": rss_bytes()}
+    redraws = panel.redraws
+    for i in range(moves):
+        name, value = plan[i % len(plan)]
+        panel.controls[name].value = value
+    gc.collect()
+    after = {"pyplot": len(plt.get_fignums()), "figures": live_figures(), "rss": rss_bytes()}
+    return {"moves": moves, "redraws": panel.redraws - redraws,
+            "pyplot_figures": after["pyplot"] - before["pyplot"],
+            "figure_objects": after["figures"] - before["figures"],
+            "rss_mb": (after["rss"] - before["rss"]) / 2**20}
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rmsviz.panels import available_panels
+
+    panels = [c for c in available_panels() if not argv or c.__name__ in argv]
+    if not panels:
+        print("no panels found")
+        return 1
+    all_times, panel_p50, naive_all = [], [], []
+    for cls in panels:
+        result = time_panel(cls)
+        times = [t for ts in result["per_control"].values() for t in ts]
+        worst_name, worst = max(((n, statistics.median(ts)) for n, ts in result["per_control"].items()),
+                                key=lambda item: item[1])
+        naive = naive_times(cls)
+        s = stress(cls)
+        p50 = statistics.median(times)
+        all_times += times
+        panel_p50.append(p50)
+        naive_all += naive
+        print(f"{cls.__name__} ({cls.__module__.rsplit('.', 1)[-1]}): {len(result['per_control'])} controls x "
+              f"{MOVES_PER_CONTROL} values, update p50 {p50:.1f} ms p95 {percentile(times, 95):.1f} ms "
+              f"(slowest control {worst_name} p50 {worst:.1f} ms); naive p50 "
+              f"{statistics.median(naive):.1f} ms ({statistics.median(naive) / p50:.1f}x slower); "
+              f"stress {s['moves']} moves: pyplot figures {s['pyplot_figures']:+d}, Figure objects "
+              f"{s['figure_objects']:+d}, RSS {s['rss_mb']:+.1f} MB", flush=True)
+    print(f"panels: p50 {statistics.median(all_times):.1f} ms, worst panel p50 {max(panel_p50):.1f} ms, "
+          f"naive baseline p50 {statistics.median(naive_all):.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

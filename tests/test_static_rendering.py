@@ -1,0 +1,138 @@
+"""What GitHub, nbviewer and exported HTML show: every saved notebook renders without a kernel.
+
+For every notebook under ``notebooks/`` (found by itself), as saved:
+
+* every panel displayed (an output whose text is a panel's ``<title panel...>`` repr, for every
+  panel in ``rmsviz.panels.available_panels()``) carries an ``image/png`` of the figure, with the
+  figure's size, not blank; when the panel is in its default state (same repr as the panel built
+  with no arguments) the picture is the default-state figure (pixels compared loosely, so a
+  different FreeType/matplotlib build does not fail it);
+* a panel class a code cell builds (``Name(``) is displayed somewhere in that notebook;
+* no saved widget view without stored widget state (reopened, it shows "Error displaying widget:
+  model not found" instead of the PNG); ``metadata.widgets``, if present, has a ``state`` key
+  (GitHub refuses to render the notebook otherwise);
+* no stored output larger than 1 MB; no error outputs and no printed tracebacks.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from PIL import Image
+
+from rmsviz.panels import available_panels
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_harness as nh  # noqa: E402
+
+NOTEBOOKS = nh.notebook_paths()
+PANELS = available_panels()
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+MAX_OUTPUT_BYTES = 1_000_000
+REPR = re.compile(r"^<(?P<title>.+?) panel(?::.*)?>$", re.DOTALL)
+
+
+def decode_png(b64) -> np.ndarray:
+    data = base64.b64decode("".join(b64) if isinstance(b64, list) else b64)
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
+
+
+_defaults: dict = {}
+
+
+def default_of(cls):
+    """(repr, RGB pixels) of the panel built with no arguments."""
+    if cls not in _defaults:
+        panel = cls()
+        pixels = np.asarray(Image.open(io.BytesIO(panel.image.value)).convert("RGB"), dtype=np.int16)
+        _defaults[cls] = (repr(panel), pixels)
+    return _defaults[cls]
+
+
+def panel_outputs(nb):
+    """(cell index, panel class, output) for every displayed panel."""
+    by_title = {cls.title: cls for cls in PANELS}
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("data", {}).get("text/plain", ""))
+            match = REPR.match(text.strip())
+            if match and match["title"] in by_title:
+                yield index, by_title[match["title"]], output
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=nh.notebook_ids(NOTEBOOKS))
+def nb(request):
+    notebook = nbformat.read(request.param, as_version=4)
+    notebook.path = request.param
+    return notebook
+
+
+def test_every_panel_has_a_default_state_png(nb):
+    problems = []
+    for index, cls, output in panel_outputs(nb):
+        data = output["data"]
+        if "image/png" not in data:
+            problems.append(f"cell {index}: {cls.__name__} output has no image/png")
+            continue
+        pixels = decode_png(data["image/png"])
+        figure = default_of(cls)[1]
+        if pixels.shape != figure.shape:
+            problems.append(f"cell {index}: {cls.__name__} PNG is {pixels.shape[1]}x{pixels.shape[0]}, "
+                            f"the figure is {figure.shape[1]}x{figure.shape[0]}")
+            continue
+        if pixels.std() < 1:
+            problems.append(f"cell {index}: {cls.__name__} PNG is blank")
+        text = "".join(data.get("text/plain", "")).strip()
+        if text == default_of(cls)[0]:
+            differing = np.mean(np.abs(pixels - figure).max(axis=2) > 48)
+            if differing > 0.03:
+                problems.append(f"cell {index}: {cls.__name__} PNG is not its default state "
+                                f"({differing:.1%} of pixels differ)")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_panel_built_is_displayed(nb):
+    shown = {cls for _, cls, _ in panel_outputs(nb)}
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    built = {cls for cls in PANELS if re.search(rf"\b{cls.__name__}\(", code)}
+    missing = sorted(cls.__name__ for cls in built - shown)
+    assert not missing, f"{nb.path.name} builds {missing} but no saved output shows it"
+
+
+def test_widget_metadata_is_valid(nb):
+    widgets = nb.metadata.get("widgets")
+    if widgets is not None:
+        assert "state" in widgets.get(WIDGET_STATE, {}), (
+            "metadata.widgets has no 'state' key (GitHub will not render the notebook); "
+            "remove metadata.widgets or store the state")
+    stored = set(widgets.get(WIDGET_STATE, {}).get("state", {})) if widgets else set()
+    orphans = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None and view.get("model_id") not in stored:
+                orphans.append(index)
+    assert not orphans, (
+        f"{nb.path.name}: cells {orphans} save a widget view whose model is not stored: reopened, "
+        "they show 'Error displaying widget: model not found' instead of the PNG "
+        "(re-execute with tools/execute_notebooks.py, which drops these views)")
+
+
+def test_outputs_are_small_and_error_free(nb):
+    big = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            size = len(json.dumps(output))
+            if size > MAX_OUTPUT_BYTES:
+                big.append(f"cell {index}: {output.get('output_type')} of {size / 1e6:.2f} MB")
+    assert not big, "outputs over 1 MB:\n" + "\n".join(big)
+    assert not nh.error_outputs(nb), nh.error_outputs(nb)
