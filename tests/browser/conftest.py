@@ -9,14 +9,13 @@ browser tests are skipped with the reason. Everything in this folder is marked `
 from __future__ import annotations
 
 import os
+import json
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import json
 import urllib.request
 from pathlib import Path
 
@@ -29,7 +28,8 @@ HERE = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-default-apps",
-                 "--disable-extensions", "--mute-audio"]
+                 "--disable-extensions", "--mute-audio", "--disable-breakpad",
+                 "--disable-crash-reporter"]
 # JupyterLab settings that make the page testable: every cell in the DOM (no virtual scrolling),
 # no news/update toast over the page.
 LAB_SETTINGS = {
@@ -69,6 +69,9 @@ def summary_line() -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if RESULTS.get("skipped"):
+        terminalreporter.section("browser")
+        terminalreporter.write_line(f"browser: skipped: {RESULTS['skipped']}")
     if not RESULTS["notebooks"]:
         return
     terminalreporter.section("browser")
@@ -108,6 +111,7 @@ def find_chromium() -> tuple[str | None, str]:
 def browser():
     executable, reason = find_chromium()
     if reason:
+        RESULTS["skipped"] = reason
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
@@ -127,8 +131,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def descendants(pid: int) -> list:
+    try:
+        import psutil
+
+        return psutil.Process(pid).children(recursive=True)
+    except Exception:  # psutil missing or the process already gone
+        return []
+
+
 def stop_process_group(proc: subprocess.Popen) -> None:
-    """Stop the server and everything it started (kernels) through its own process group."""
+    """Stop the server by its own process group, then any kernel it started that outlived it.
+
+    (jupyter_client starts each kernel in a process group of its own, so the server's group does
+    not include them; SIGTERM makes the server shut its kernels down, the rest is a fallback.)
+    """
+    children = descendants(proc.pid)
     if proc.poll() is not None:
         return
     try:
@@ -145,10 +163,16 @@ def stop_process_group(proc: subprocess.Popen) -> None:
             break
         except subprocess.TimeoutExpired:
             continue
-    try:  # kernels are in the same group; make sure none outlives the server
+    try:
         os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    for child in children:
+        try:
+            if child.is_running():
+                child.kill()
+        except Exception:
+            pass
 
 
 @pytest.fixture(scope="session")

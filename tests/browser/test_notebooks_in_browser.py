@@ -221,6 +221,7 @@ def test_notebook_in_browser(path, page, lab_server, screenshot_dir):
     name = path.name
     started = time.monotonic()
     open_notebook(page, lab_server, name)
+    RESULTS["notebooks"] += 1
     page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel').innerText"
                            ".includes('Loading widget...')", timeout=TIMEOUT_MS)
     broken = page.locator(".jp-NotebookPanel :text('Error displaying widget')")
@@ -245,7 +246,8 @@ def test_notebook_in_browser(path, page, lab_server, screenshot_dir):
     settle(page)
 
     sliders = page.locator(".jp-NotebookPanel .widget-slider").count()
-    timings = []
+    RESULTS["sliders"] += sliders
+    timings = RESULTS.setdefault("per_notebook", {}).setdefault(name, [])
     for index in range(sliders):
         page.locator(".jp-NotebookPanel .widget-slider").nth(index).scroll_into_view_if_needed()
         state = page.evaluate(SLIDER_STATE, index)
@@ -256,6 +258,7 @@ def test_notebook_in_browser(path, page, lab_server, screenshot_dir):
             before_pixels = figure_pixels(page, index)
             key = "ArrowLeft" if before_state["now"] >= before_state["max"] else "ArrowRight"
             timings.append(move_and_time(page, index, key))
+            RESULTS["timings_ms"].append(timings[-1])
             settle(page)
             after_state = page.evaluate(SLIDER_STATE, index)
             assert after_state["now"] != before_state["now"], f"{name}: {label} did not move on {key}"
@@ -288,9 +291,6 @@ def test_notebook_in_browser(path, page, lab_server, screenshot_dir):
         page.locator(".jp-NotebookPanel .widget-slider").nth(0).scroll_into_view_if_needed()
     page.screenshot(path=str(shot))
 
-    RESULTS["notebooks"] += 1
-    RESULTS["sliders"] += sliders
-    RESULTS["timings_ms"].extend(timings)
     RESULTS["lines"].append(
         f"browser: {name}: {sliders} sliders, {len(timings)} key moves, move-to-pixels p50 "
         f"{percentile(timings, 50):.0f} ms p95 {percentile(timings, 95):.0f} ms, "
