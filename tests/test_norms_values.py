@@ -464,3 +464,23 @@ def test_eps_changes_the_output_only_when_comparable_to_mean_square():
     assert_allclose(rms_norm(VEC, eps=30), np.array(VEC) / math.sqrt(60), **TIGHT)
     # LayerNorm with eps = 5 (= var): y = [-3, -1, 1, 3] / sqrt(10)
     assert_allclose(layer_norm(VEC, eps=5), np.array([-3, -1, 1, 3]) / math.sqrt(10), **TIGHT)
+
+
+def test_inputs_are_not_modified_and_outputs_are_new_arrays():
+    from rmsviz import layer_norm_backward, rms_norm_backward
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(3, 4))
+    G = rng.normal(size=(3, 4))
+    g = rng.normal(size=4)
+    b = rng.normal(size=4)
+    copies = [a.copy() for a in (x, G, g, b)]
+    outs = [
+        rms(x), rms_norm(x), rms_norm(x, gain=g), layer_norm(x, gain=g, bias=b), partial_rms_norm(x, 0.5),
+        *rms_norm_backward(x, G, gain=g), *layer_norm_backward(x, G, gain=g, bias=b),
+    ]
+    for a, c in zip((x, G, g, b), copies):
+        assert_array_equal(a, c)
+    for out in outs:
+        for a in (x, G, g, b):
+            assert not np.shares_memory(out, a)
