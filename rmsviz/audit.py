@@ -178,8 +178,9 @@ def gradient_scales_inversely() -> Evidence:
         lines.append(f"input scaled by c = {c:g}: |dL/dx| = {norms[c]:.4g} "
                      f"(output identical: {bool(np.allclose(rms_norm(c * x, eps=0), rms_norm(x, eps=0)))})")
     gx, _ = rms_norm_backward(x, g, eps=0)
-    lines.append(f"ratio = {norms[0.001] / norms[1.0]:.1f} = 1/c;  x . dL/dx = {abs(float(x @ gx)):.1e} "
-                 "(no gradient along x)")
+    along = abs(float(x @ gx)) / (float(np.linalg.norm(x)) * float(np.linalg.norm(gx)))
+    lines.append(f"ratio = {norms[0.001] / norms[1.0]:.1f} = 1/c;  x . dL/dx = 0 (cosine below 1e-12: "
+                 f"{along < 1e-12}): no gradient along x")
     smaller_than_no_norm = norms[1.0] < float(np.linalg.norm(g))
     # the text's reason: outputs in a small range => small gradients. The outputs are identical at
     # both scales, yet the gradient is 1000 times larger for the small input.
