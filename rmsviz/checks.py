@@ -135,3 +135,88 @@ def check(exercise_id: str, answer) -> Feedback:
     if exercise_id not in EXERCISES:
         raise ValueError(f"unknown exercise {exercise_id!r}; known: {sorted(EXERCISES)}")
     return EXERCISES[exercise_id].check(answer)
+
+
+# Notebook 02
+_APPLES_G = _vec(200, 300, 150, 250)
+
+
+def _rms_norm_plain(x: np.ndarray) -> np.ndarray:
+    return x / rms(x)
+
+
+def _z_score(x: np.ndarray, ddof: int = 0) -> np.ndarray:
+    return (x - np.mean(x)) / np.std(x, ddof=ddof)
+
+
+EXERCISES.update({
+    "02.1": Exercise(
+        question="what does RMSNorm (no gain, eps = 0) give for the entry 8 of [2, 4, 6, 8] (two decimals)?",
+        answer=lambda: float(_rms_norm_plain(_vec(2, 4, 6, 8))[3]),
+        mistakes=[
+            ("the source text's 1.16, a z-score with the sample std",
+             lambda: float(_z_score(_vec(2, 4, 6, 8), ddof=1)[3]),
+             "RMSNorm subtracts no mean and divides by the RMS, sqrt(mean(x²))."),
+            ("the z-score (LayerNorm without gain)", lambda: float(_z_score(_vec(2, 4, 6, 8))[3]),
+             "that is LayerNorm: RMSNorm does not subtract the mean."),
+            ("8 divided by the length sqrt(120)", lambda: float(8 / np.sqrt(120)),
+             "divide the sum of squares by n = 4 before the root."),
+        ],
+        hint="compute RMS = sqrt((4 + 16 + 36 + 64) / 4), then 8 / RMS.",
+    ),
+    "02.2": Exercise(
+        question="what is the standard deviation (divide by n) of the apple weights [200, 300, 150, 250] g, "
+                 "the number the text prints as 47.23 (two decimals)?",
+        answer=lambda: float(np.std(_APPLES_G)),
+        mistakes=[
+            ("the text's 47.23", lambda: 47.23, "recompute (300 - 225)² yourself."),
+            ("sqrt(2225), the root of the text's own wrong variance", lambda: float(np.sqrt(2225.0)),
+             "the text squared 300 - 225 = 75 as 2025; 75² = 5625."),
+            ("the sample standard deviation (divide by n - 1)", lambda: float(np.std(_APPLES_G, ddof=1)),
+             "LayerNorm divides the sum of squared deviations by n = 4."),
+            ("the RMS of the weights", lambda: float(rms(_APPLES_G)),
+             "the standard deviation is the RMS of the deviations x - mean, not of x."),
+        ],
+        hint="deviations from 225 are -25, 75, -75, 25; square, average over 4, take the root.",
+    ),
+    "02.3": Exercise(
+        question="put every apple on a 100 g tray ([300, 400, 250, 350] g). What is RMSNorm's output for "
+                 "the first one (two decimals)?",
+        answer=lambda: float(_rms_norm_plain(_APPLES_G + 100)[0]),
+        mistakes=[
+            ("RMSNorm of the apples without the tray", lambda: float(_rms_norm_plain(_APPLES_G)[0]),
+             "RMSNorm ignores a re-scaling, not a shift: the tray changes the output."),
+            ("the z-score (LayerNorm)", lambda: float(_z_score(_APPLES_G + 100)[0]),
+             "that is LayerNorm, which ignores the tray; RMSNorm keeps the mean."),
+        ],
+        hint="compute the RMS of [300, 400, 250, 350] and divide 300 by it.",
+    ),
+})
+
+
+# Notebook 03
+EXERCISES.update({
+    "03.1": Exercise(
+        question="for vectors of n = 16 features, what is the radius of the sphere that RMSNorm "
+                 "(no gain, eps = 0) maps every non-zero input onto?",
+        answer=lambda: float(np.linalg.norm(_rms_norm_plain(np.arange(1.0, 17.0)))),
+        mistakes=[
+            ("1, the RMS of the output", lambda: 1.0,
+             "the RMS is 1, but the length is sqrt(sum of squares) = sqrt(n * RMS²)."),
+            ("16, the squared length", lambda: 16.0, "that is |y|²; take the root."),
+        ],
+        hint="|y|² = sum of y_i² = n * mean(y_i²) = n * RMS(y)².",
+    ),
+    "03.2": Exercise(
+        question="x = [4, 2, 4, 2] (that is 3 + [1, -1, 1, -1]). What is the mean of RMSNorm(x) "
+                 "(no gain, eps = 0; two decimals)?",
+        answer=lambda: float(np.mean(_rms_norm_plain(_vec(4, 2, 4, 2)))),
+        mistakes=[
+            ("0, the mean of LayerNorm(x)", lambda: 0.0,
+             "LayerNorm removes the mean; RMSNorm keeps it (scaled by 1/RMS)."),
+            ("3, the mean of x", lambda: 3.0, "RMSNorm divides the mean too, by RMS(x) = sqrt(10)."),
+            ("1, the RMS of RMSNorm(x)", lambda: 1.0, "that is the output's RMS, not its mean."),
+        ],
+        hint="RMS(x)² = mean² + var = 9 + 1; the output mean is mean(x) / RMS(x).",
+    ),
+})
