@@ -59,6 +59,7 @@ class StackRun:
     residual: bool
     params: list
     inputs: list          # h_{l-1}, the input of block l
+    normed: list          # u_l = norm(h_{l-1}), the input of the linear layer
     activations: list     # t_l = tanh(z_l)
     output: np.ndarray    # h_L
     loss: float
@@ -87,13 +88,15 @@ def forward(x, params, target, norm: str = "rmsnorm", residual: bool = False) ->
     """Forward pass of the stack on the batch x (batch, width); loss = mse(h_L, target)."""
     _check_norm(norm)
     h = np.asarray(x, dtype=float)
-    inputs, acts = [], []
+    inputs, normed, acts = [], [], []
     for W, b in params:
         inputs.append(h)
-        t = tanh(linear(_norm_forward(h, norm), W, b))
+        u = _norm_forward(h, norm)
+        normed.append(u)
+        t = tanh(linear(u, W, b))
         acts.append(t)
         h = h + t if residual else t
-    return StackRun(norm, bool(residual), params, inputs, acts, h, float(mse(h, target)))
+    return StackRun(norm, bool(residual), params, inputs, normed, acts, h, float(mse(h, target)))
 
 
 def backward(run: StackRun, target) -> StackRun:
@@ -105,8 +108,7 @@ def backward(run: StackRun, target) -> StackRun:
         h_in, t = run.inputs[l], run.activations[l]
         act_grads[l] = dh
         dz = tanh_backward(t, dh)
-        u = _norm_forward(h_in, run.norm)
-        du, dW, db = linear_backward(u, W, dz, b)
+        du, dW, db = linear_backward(run.normed[l], W, dz, b)
         weight_grads[l] = (dW, db)
         dh_in = _norm_backward(h_in, du, run.norm)
         dh = dh + dh_in if run.residual else dh_in
