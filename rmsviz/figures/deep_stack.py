@@ -32,7 +32,7 @@ def _fractions(values, edges) -> np.ndarray:
 class DeepStackFigure(LiveFigure):
     """Histograms per layer: activations and log gradient sizes, none (left) vs chosen norm (right)."""
 
-    def __init__(self, width: int = 32, batch: int = 128, seed: int = 0):
+    def __init__(self, width: int = 32, batch: int = 64, seed: int = 0):
         super().__init__(2, 2, figsize=(9.0, 5.4), dpi=72, sharey="row")
         self.width, self.batch, self.seed = width, batch, seed
         colors = colormaps["viridis"](np.linspace(0.0, 0.9, MAX_DEPTH))
