@@ -220,3 +220,63 @@ EXERCISES.update({
         hint="RMS(x)² = mean² + var = 9 + 1; the output mean is mean(x) / RMS(x).",
     ),
 })
+
+
+# Notebook 04
+
+
+def _apples_g() -> np.ndarray:
+    return _vec(200, 300, 150, 250)
+
+
+def _grad_x_ratio(c: float) -> float:
+    """|dL/dx| at c x over |dL/dx| at x through RMSNorm (eps = 0) for a fixed upstream gradient."""
+    from rmsviz.norms import rms_norm_backward
+
+    x, v = _vec(2, -1, 3, 0.5), _vec(1, 0.5, -2, 1)
+    return float(np.linalg.norm(rms_norm_backward(c * x, v, eps=0.0)[0])
+                 / np.linalg.norm(rms_norm_backward(x, v, eps=0.0)[0]))
+
+
+EXERCISES.update({
+    "04.1": Exercise(
+        question=("price = w * x fitted by gradient descent on the mean squared error, with x the four "
+                  "apples [200, 300, 150, 250] in grams: what is the largest stable learning rate "
+                  "(3 significant figures, e.g. 1.23e-05)?"),
+        answer=lambda: 1.0 / float(rms(_apples_g())) ** 2,
+        mistakes=[
+            ("1 / curvature", lambda: 0.5 / float(rms(_apples_g())) ** 2,
+             "one step multiplies the error by (1 - lr C); it still shrinks up to lr = 2 / C."),
+            ("2 / mean(x²)", lambda: 2.0 / float(rms(_apples_g())) ** 2,
+             "the curvature of mean((w x - y)²) is 2 mean(x²), not mean(x²)."),
+            ("2 / (2 max(x)²)", lambda: 1.0 / 300.0**2,
+             "the curvature averages x² over the apples; it is not set by the heaviest one."),
+        ],
+        hint="the curvature is C = 2 mean(x²); the largest stable step is 2 / C.",
+        atol=0.0, rtol=0.01,
+    ),
+    "04.2": Exercise(
+        question="the same four apples in kilograms [0.2, 0.3, 0.15, 0.25]: the largest stable learning rate?",
+        answer=lambda: 1.0 / float(rms(_apples_g() / 1000)) ** 2,
+        mistakes=[
+            ("the grams answer times 1000", lambda: 1000.0 / float(rms(_apples_g())) ** 2,
+             "the curvature has x squared in it: 1000 times smaller x, a million times smaller curvature."),
+            ("the grams answer", lambda: 1.0 / float(rms(_apples_g())) ** 2,
+             "the unit changes mean(x²), so it changes the largest stable step."),
+        ],
+        hint="2 / C with C = 2 mean(x²), x now in kilograms.",
+        atol=0.0, rtol=0.01,
+    ),
+    "04.3": Exercise(
+        question=("through RMSNorm with eps = 0, the input x is multiplied by c = 10 (the gradient arriving "
+                  "from above stays the same): by what factor is |dL/dx| multiplied?"),
+        answer=lambda: _grad_x_ratio(10.0),
+        mistakes=[
+            ("10", lambda: 10.0, "the output does not change, but the Jacobian has 1/r in front, and r grew."),
+            ("1", lambda: 1.0, "that is the factor for dL/dW and dL/dg; dL/dx carries 1/r."),
+            ("0.01", lambda: 0.01, "r grows by c, once: J = (I - y yᵀ/n) / r."),
+        ],
+        hint="J = (I - y yᵀ / n) / r, where y does not change and r = RMS(c x) = c RMS(x).",
+        atol=0.0, rtol=0.01,
+    ),
+})
