@@ -169,7 +169,8 @@ def collapse_sweep(magnitudes, n: int = 8, seed: int = 0, eps: float = 1e-6) -> 
     mags = np.asarray(magnitudes, dtype=float)
     if mags.ndim != 1 or mags.size == 0 or np.any(~np.isfinite(mags)) or np.any(mags <= 0):
         raise ValueError("magnitudes must be a non-empty 1-d array of finite numbers > 0")
-    xs = np.stack([test_vector(m, n, seed) for m in mags]).astype(np.float16)
+    with np.errstate(over="ignore"):
+        xs = np.stack([test_vector(m, n, seed) for m in mags]).astype(np.float16)
     if not np.all(np.isfinite(xs)):
         raise ValueError("a magnitude exceeds float16's largest value 65504")
     ref = rms_norm(xs.astype(np.float64), eps=eps)
