@@ -27,6 +27,7 @@ class EpsFigure(LiveFigure):
         x = np.asarray(x, dtype=float)
         self.x = x / rms(x)  # input RMS = the scale c
         self.scales = np.asarray(scales, dtype=float)
+        self._sweep_key, self._sweep = None, None
         ax_rms, ax_val = self.axes
         lo, hi = self.scales[0], self.scales[-1]
 
@@ -61,7 +62,10 @@ class EpsFigure(LiveFigure):
         """Redraw for this input RMS, eps and placement; returns the numbers shown."""
         if not (np.isfinite(scale) and scale > 0):
             raise ValueError(f"scale must be a finite number > 0, got {scale}")
-        sweep = scale_sweep(self.x, self.scales, eps, where)
+        key = (float(eps), where)
+        if key != self._sweep_key:  # the curves depend on eps and where only, not on the scale
+            self._sweep, self._sweep_key = scale_sweep(self.x, self.scales, eps, where), key
+        sweep = self._sweep
         take = takeover_rms(eps, where)
         y = normalize(scale * self.x, eps, where)
         out_rms = float(rms(y))
