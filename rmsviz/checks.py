@@ -280,3 +280,57 @@ EXERCISES.update({
         atol=0.0, rtol=0.01,
     ),
 })
+
+
+# Notebook 05
+
+
+def _largest_safe_float16() -> float:
+    """The largest float16 whose float16 square is finite, found by trying every float16."""
+    values = np.arange(1, 0x7C00, dtype=np.uint16).view(np.float16)
+    with np.errstate(over="ignore"):
+        return float(values[np.isfinite(values * values)][-1])
+
+
+EXERCISES.update({
+    "05.1": Exercise(
+        question="with eps = 1e-6 inside the root, at what input RMS does eps equal mean(x²)?",
+        answer=lambda: float(np.sqrt(1e-6)),
+        mistakes=[
+            ("eps itself (1e-6)", lambda: 1e-6,
+             "that is where eps takes over when it sits outside the root. Inside, eps is added to "
+             "mean(x²) = RMS², so compare RMS² with eps."),
+            ("eps² (1e-12)", lambda: 1e-12, "solve RMS² = eps for RMS: take a square root, not a square."),
+        ],
+        hint="mean(x²) is RMS²; solve RMS² = eps.",
+        atol=0.0,
+        rtol=0.02,
+    ),
+    "05.2": Exercise(
+        question="what is the largest float16 value whose square, computed in float16, is still finite?",
+        answer=_largest_safe_float16,
+        mistakes=[
+            ("256, the first value whose square overflows", lambda: 256.0,
+             "256² = 65536 is above float16's largest value 65504; step one float16 down."),
+            ("65504, float16's largest value", lambda: 65504.0,
+             "that is the largest square allowed; you need the largest x whose square stays below it."),
+            ("sqrt(65504) = 255.94, which float16 cannot hold", lambda: float(np.sqrt(65504.0)),
+             "float16 numbers between 128 and 256 are spaced 0.125 apart: round down to one of them."),
+        ],
+        hint="float16 tops out at 65504; between 128 and 256 its numbers are 0.125 apart.",
+        atol=1e-6,
+        rtol=0.0,
+    ),
+    "05.3": Exercise(
+        question="pRMSNorm with p = 6.25% on vectors of n = 4096 features: how many features k does it use?",
+        answer=lambda: float(np.ceil(4096 * 0.0625)),
+        mistakes=[
+            ("n × 6.25 (p taken as a percentage number)", lambda: 4096 * 6.25,
+             "6.25% is the fraction 0.0625."),
+            ("n / 6.25", lambda: 4096 / 6.25, "multiply n by the fraction p = 0.0625."),
+        ],
+        hint="k = ceil(n × p) with p as a fraction.",
+        atol=0.0,
+        rtol=0.0,
+    ),
+})
