@@ -114,15 +114,11 @@ def test_none_element_is_reported_as_non_numeric(fn):
         fn([1.0, None, 3.0])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: None becomes NaN in astype; message says 'NaN or infinity' "
-                                       "instead of naming the non-numeric value (see report)")
 def test_none_element_message_names_non_numeric():
     with pytest.raises(TypeError, match=r"non-numeric"):
         rms_norm([1.0, None, 3.0])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Python int beyond float64 range raises OverflowError, "
-                                       "not ValueError/TypeError (see report)")
 @pytest.mark.parametrize("fn", ALL.values(), ids=_ids(ALL))
 def test_int_too_large_for_float64(fn):
     with pytest.raises((ValueError, TypeError), match=r"x .*(too large|float64)"):
@@ -312,8 +308,6 @@ def test_output_that_overflows_is_an_error_not_inf():
         rms_norm_backward([5e-324, 0.0], [1.0, 1.0], eps=0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the bias addition / gain multiplication overflow outside "
-                                       "np.errstate, so a RuntimeWarning leaks before the ValueError")
 def test_overflowing_output_raises_without_a_runtime_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
