@@ -85,6 +85,15 @@ def rms_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     )
 
 
+def _centred_table(title, x, d, std, y, digits, results) -> StepTable:
+    """The rows shared by every mean-centred table: x, x - mean, its square, the division, y."""
+    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
+             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(out, digits)]
+            for i, (v, dv, out) in enumerate(zip(x, d, y))]
+    return StepTable(title=title, columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
+                     rows=rows, results=results)
+
+
 def layer_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     """Centre, square, mean, root, divide: the z-score LayerNorm(x) = (x - mean) / std (notebook 02)."""
     x = np.asarray(x, dtype=float)
@@ -93,13 +102,8 @@ def layer_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     var = float(np.mean(d * d))
     std = float(np.sqrt(var + eps))
     y = layer_norm(x, eps=eps)
-    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
-             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(out, digits)]
-            for i, (v, dv, out) in enumerate(zip(x, d, y))]
-    return StepTable(
-        title=f"LayerNorm (z-score) of {[fmt(v, digits) for v in x]}".replace("'", ""),
-        columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
-        rows=rows,
+    return _centred_table(
+        f"LayerNorm (z-score) of {[fmt(v, digits) for v in x]}".replace("'", ""), x, d, std, y, digits,
         results=[
             ("mean", fmt(mean, digits)),
             ("3. variance (mean of squared deviations, 1/n)", fmt(var, digits)),
@@ -126,14 +130,10 @@ def z_score_steps(x, ddof: int = 1, digits: int = 3) -> StepTable:
     std = float(np.sqrt(ss / (x.size - ddof)))
     if std == 0:
         raise ValueError("x is constant: its standard deviation is 0 and the z-score is undefined")
-    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
-             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(dv / std, digits)]
-            for i, (v, dv) in enumerate(zip(x, d))]
     which = "sample, 1/(n-1)" if ddof else "population, 1/n"
-    return StepTable(
-        title=f"z-score with the {which} std of {[fmt(v, digits) for v in x]}".replace("'", ""),
-        columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
-        rows=rows,
+    return _centred_table(
+        f"z-score with the {which} std of {[fmt(v, digits) for v in x]}".replace("'", ""),
+        x, d, std, d / std, digits,
         results=[
             ("mean", fmt(mean, digits)),
             ("3. sum of squared deviations", fmt(ss, digits)),

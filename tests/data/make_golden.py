@@ -46,12 +46,16 @@ CASES = [
 ]
 
 
-def torch_case(function, x, grad_out, gain, bias, eps, axis):
-    """Output and gradients from torch, with ``axis`` moved last and back again."""
-    xt = torch.tensor(np.moveaxis(x, axis, -1), dtype=torch.float64, requires_grad=True)
-    gt = torch.tensor(np.moveaxis(grad_out, axis, -1), dtype=torch.float64)
-    wt = None if gain is None else torch.tensor(gain, dtype=torch.float64, requires_grad=True)
-    bt = None if bias is None else torch.tensor(bias, dtype=torch.float64, requires_grad=True)
+def torch_case(function, x, grad_out, gain, bias, eps, axis, dtype=torch.float64):
+    """Output and gradients from torch in ``dtype``, with ``axis`` moved last and back again.
+
+    Results come back as float64 numpy arrays; tests/test_norms_golden.py reuses this function
+    for its live cross-checks.
+    """
+    xt = torch.tensor(np.moveaxis(x, axis, -1), dtype=dtype, requires_grad=True)
+    gt = torch.tensor(np.moveaxis(grad_out, axis, -1), dtype=dtype)
+    wt = None if gain is None else torch.tensor(gain, dtype=dtype, requires_grad=True)
+    bt = None if bias is None else torch.tensor(bias, dtype=dtype, requires_grad=True)
     n = x.shape[axis]
     if function == "rms_norm":
         y = F.rms_norm(xt, [n], weight=wt, eps=eps)
@@ -60,13 +64,13 @@ def torch_case(function, x, grad_out, gain, bias, eps, axis):
     (y * gt).sum().backward()
 
     def back(t):
-        return np.moveaxis(t.detach().numpy(), -1, axis)
+        return np.moveaxis(t.detach().to(torch.float64).numpy(), -1, axis)
 
     return {
         "output": back(y),
         "grad_x": back(xt.grad),
-        "grad_gain": None if wt is None else wt.grad.numpy(),
-        "grad_bias": None if bt is None else bt.grad.numpy(),
+        "grad_gain": None if wt is None else wt.grad.to(torch.float64).numpy(),
+        "grad_bias": None if bt is None else bt.grad.to(torch.float64).numpy(),
     }
 
 
