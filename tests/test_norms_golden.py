@@ -113,62 +113,6 @@ def _torch(torch, function, x, grad_out, gain, bias, eps, axis, dtype=None):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_matches_stored_torch_values(case):
-    x, g_out = _arr(case["x"]), _arr(case["grad_out"])
-    ours = _rmsviz(case["function"], x, g_out, _arr(case["gain"]), _arr(case["bias"]), case["eps"], case["axis"])
-    theirs = tuple(_arr(case[k]) for k in ("output", "grad_x", "grad_gain", "grad_bias"))
-    _assert_matches(ours, theirs)
-
-
-def test_eps_none_is_not_eps_zero_or_default():
-    # the eps=None golden case really depends on eps: small inputs (scale 1e-4, mean square ~ 1e-8)
-    # make torch's machine-epsilon default distinguishable from rmsviz's 1e-6 default
-    case = next(c for c in CASES if c["name"] == "rms_eps_none_no_gain")
-    x, expected = _arr(case["x"]), _arr(case["output"])
-    assert_allclose(rms_norm(x, eps=None), expected, rtol=RTOL, atol=ATOL)
-    assert not np.allclose(rms_norm(x), expected, rtol=1e-3)  # eps = 1e-6 differs visibly
-
-
-# ---------------------------------------------------------------------------------------------
-# Live torch (when importable)
-
-
-@pytest.fixture(scope="module")
-def torch_mod():
-    # like pytest.importorskip, but a torch that is installed yet fails to import is skipped too
-    try:
-        import torch
-    except ImportError as exc:
-        pytest.skip(f"PyTorch is not importable ({exc}): live cross-check skipped, "
-                    "the stored golden values are still checked")
-    return torch
-
-
-def _torch(torch, function, x, grad_out, gain, bias, eps, axis, dtype=None):
-    """The same computation in torch, axis moved last and back; dtype defaults to float64."""
-    import torch.nn.functional as F
-
-    dtype = dtype or torch.float64
-    xt = torch.tensor(np.moveaxis(x, axis, -1), dtype=dtype, requires_grad=True)
-    gt = torch.tensor(np.moveaxis(grad_out, axis, -1), dtype=dtype)
-    wt = None if gain is None else torch.tensor(gain, dtype=dtype, requires_grad=True)
-    bt = None if bias is None else torch.tensor(bias, dtype=dtype, requires_grad=True)
-    n = x.shape[axis]
-    if function == "rms_norm":
-        y = F.rms_norm(xt, [n], weight=wt, eps=eps)
-    else:
-        y = F.layer_norm(xt, [n], weight=wt, bias=bt, eps=eps)
-    (y * gt).sum().backward()
-
-    def back(t):
-        return np.moveaxis(t.detach().to(torch.float64).numpy(), -1, axis)
-
-    return (back(y), back(xt.grad),
-            None if wt is None else wt.grad.to(torch.float64).numpy(),
-            None if bt is None else bt.grad.to(torch.float64).numpy())
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_stored_values_still_match_live_torch(torch_mod, case):
     x, g_out = _arr(case["x"]), _arr(case["grad_out"])
     live = _torch(torch_mod, case["function"], x, g_out, _arr(case["gain"]), _arr(case["bias"]),
