@@ -44,8 +44,13 @@ def _as_real_array(value, name: str) -> np.ndarray:
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} must be a rectangular array of numbers ({exc})") from None
     if arr.dtype.kind == "O":
+        if any(v is None for v in arr.flat):
+            # numpy would silently turn None into NaN
+            raise TypeError(f"{name} must hold real numbers, but it holds non-numeric objects (None)")
         try:
             arr = arr.astype(np.float64)
+        except OverflowError:
+            raise ValueError(f"{name} holds an integer too large for float64") from None
         except (ValueError, TypeError):
             raise TypeError(f"{name} must hold real numbers, but it holds non-numeric objects") from None
     if arr.dtype.kind == "b":
@@ -255,7 +260,8 @@ def rms_norm(x, gain=None, eps=1e-6, axis=-1):
     gain = _check_feature_vector(gain, "gain", n, xc.dtype)
     y = _apply(xc, *_rms_parts(xc, eps))
     if gain is not None:
-        y = y * gain
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = y * gain
     return _finish(y, axis, out_dtype, "rms_norm(x)")
 
 
@@ -272,10 +278,11 @@ def layer_norm(x, gain=None, bias=None, eps=1e-6, axis=-1):
     gain = _check_feature_vector(gain, "gain", n, xc.dtype)
     bias = _check_feature_vector(bias, "bias", n, xc.dtype)
     y, _ = _ln_parts(xc, eps)
-    if gain is not None:
-        y = y * gain
-    if bias is not None:
-        y = y + bias
+    with np.errstate(over="ignore", invalid="ignore"):
+        if gain is not None:
+            y = y * gain
+        if bias is not None:
+            y = y + bias
     return _finish(y, axis, out_dtype, "layer_norm(x)")
 
 
@@ -308,7 +315,8 @@ def partial_rms_norm(x, p, gain=None, eps=1e-6, axis=-1):
             )
     y = _apply(xc, scale, inv)
     if gain is not None:
-        y = y * gain
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = y * gain
     return _finish(y, axis, out_dtype, "partial_rms_norm(x)")
 
 
@@ -348,7 +356,8 @@ def rms_norm_backward(x, grad_out, gain=None, eps=1e-6, axis=-1):
     grad_x = _finish(grad_x, ax, out_dtype, "the gradient with respect to x")
     grad_gain = None
     if gain is not None:
-        grad_gain = np.sum((g * xhat).reshape(-1, n), axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad_gain = np.sum((g * xhat).reshape(-1, n), axis=0)
         grad_gain = _finish(grad_gain, 0, out_dtype, "the gradient with respect to gain")
     return grad_x, grad_gain
 
@@ -381,10 +390,13 @@ def layer_norm_backward(x, grad_out, gain=None, bias=None, eps=1e-6, axis=-1):
         ) * inv_sigma
     grad_x = _finish(grad_x, ax, out_dtype, "the gradient with respect to x")
     grad_gain = grad_bias = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        if gain is not None:
+            grad_gain = np.sum((g * xhat).reshape(-1, n), axis=0)
+        if bias is not None:
+            grad_bias = np.sum(g.reshape(-1, n), axis=0)
     if gain is not None:
-        grad_gain = _finish(np.sum((g * xhat).reshape(-1, n), axis=0), 0, out_dtype,
-                            "the gradient with respect to gain")
+        grad_gain = _finish(grad_gain, 0, out_dtype, "the gradient with respect to gain")
     if bias is not None:
-        grad_bias = _finish(np.sum(g.reshape(-1, n), axis=0), 0, out_dtype,
-                            "the gradient with respect to bias")
+        grad_bias = _finish(grad_bias, 0, out_dtype, "the gradient with respect to bias")
     return grad_x, grad_gain, grad_bias

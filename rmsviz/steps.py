@@ -85,6 +85,15 @@ def rms_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     )
 
 
+def _centred_table(title, x, d, std, y, digits, results) -> StepTable:
+    """The rows shared by every mean-centred table: x, x - mean, its square, the division, y."""
+    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
+             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(out, digits)]
+            for i, (v, dv, out) in enumerate(zip(x, d, y))]
+    return StepTable(title=title, columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
+                     rows=rows, results=results)
+
+
 def layer_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     """Centre, square, mean, root, divide: the z-score LayerNorm(x) = (x - mean) / std (notebook 02)."""
     x = np.asarray(x, dtype=float)
@@ -93,16 +102,67 @@ def layer_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     var = float(np.mean(d * d))
     std = float(np.sqrt(var + eps))
     y = layer_norm(x, eps=eps)
-    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
-             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(out, digits)]
-            for i, (v, dv, out) in enumerate(zip(x, d, y))]
-    return StepTable(
-        title=f"LayerNorm (z-score) of {[fmt(v, digits) for v in x]}".replace("'", ""),
-        columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
-        rows=rows,
+    return _centred_table(
+        f"LayerNorm (z-score) of {[fmt(v, digits) for v in x]}".replace("'", ""), x, d, std, y, digits,
         results=[
             ("mean", fmt(mean, digits)),
             ("3. variance (mean of squared deviations, 1/n)", fmt(var, digits)),
             ("4. standard deviation", fmt(std, digits)),
         ],
+    )
+
+
+def z_score_steps(x, ddof: int = 1, digits: int = 3) -> StepTable:
+    """The z-score with the sample standard deviation, (x - mean) / s, s² = sum((x - mean)²) / (n - ddof).
+
+    Not a normalisation the series recommends: it is what the source text computes for
+    [2, 4, 6, 8] (its "std 2.58" is the sample std, ddof = 1). ``ddof=0`` gives LayerNorm's z-score
+    (the same numbers as :func:`layer_norm_steps`). Notebook 02.
+    """
+    x = np.asarray(x, dtype=float)
+    if ddof not in (0, 1):
+        raise ValueError(f"ddof must be 0 (population) or 1 (sample), got {ddof!r}")
+    if x.ndim != 1 or x.size <= ddof:
+        raise ValueError(f"x must be a vector with more than {ddof} entries, got shape {x.shape}")
+    mean = float(np.mean(x))
+    d = x - mean
+    ss = float(np.sum(d * d))
+    std = float(np.sqrt(ss / (x.size - ddof)))
+    if std == 0:
+        raise ValueError("x is constant: its standard deviation is 0 and the z-score is undefined")
+    which = "sample, 1/(n-1)" if ddof else "population, 1/n"
+    return _centred_table(
+        f"z-score with the {which} std of {[fmt(v, digits) for v in x]}".replace("'", ""),
+        x, d, std, d / std, digits,
+        results=[
+            ("mean", fmt(mean, digits)),
+            ("3. sum of squared deviations", fmt(ss, digits)),
+            (f"4. std = sqrt({fmt(ss, digits)} / {x.size - ddof})", fmt(std, digits)),
+        ],
+    )
+
+
+def text_audit_table(example: str) -> StepTable:
+    """The source text's worked example, line by line: printed, recomputed, correct (notebook 02).
+
+    ``example`` is ``"vector"`` ([2, 4, 6, 8]) or ``"apples"``. "from its own lines" recomputes each
+    line from the numbers the text printed before it; "correct" computes it from the data.
+    """
+    from rmsviz.examples import audit_steps
+
+    rows = []
+    for a in audit_steps(example):
+        s = a.step
+        rows.append([s.id, s.korean, s.english, f"{s.printed:.{s.digits}f}",
+                     f"{a.from_text:.{s.digits + 2}f}", f"{a.correct:.{s.digits + 2}f}",
+                     a.status + (f" ({s.note})" if s.note else "")])
+    n_slips = sum(1 for a in audit_steps(example) if not a.follows)
+    n_wrong = sum(1 for a in audit_steps(example) if not a.is_correct)
+    return StepTable(
+        title=f"The source text's '{example}' example, recomputed",
+        columns=["line", "the text (Korean)", "what it computes", "printed", "from its own lines",
+                 "correct", "status"],
+        rows=rows,
+        results=[("lines that do not follow from the text's own numbers (slips)", str(n_slips)),
+                 ("printed numbers that are wrong for the data", f"{n_wrong} of {len(rows)}")],
     )

@@ -1,0 +1,154 @@
+"""A deep stack of pre-norm blocks, forward and backward by hand (notebook 04).
+
+Block l (l = 1..L), with the residual switch on or off::
+
+    u_l = norm(h_{l-1})           norm in {none, layernorm, rmsnorm} (no gain), eps = 1e-6
+    z_l = u_l W_l^T + b_l          W_l entries N(0, scale**2 / width), b_l = 0
+    t_l = tanh(z_l)
+    h_l = h_{l-1} + t_l  (residual)   or   h_l = t_l
+
+A seeded batch h_0 goes in; the loss is ``mse(h_L, target)`` with a seeded target. The backward pass
+chains :mod:`rmsviz.experiments.layers` (MSE, tanh, linear) with ``rmsviz.norms``' analytic
+``rms_norm_backward`` / ``layer_norm_backward``. Per layer we report what a practitioner looks at:
+the mean and std of t_l, the share of saturated units (|t| > 0.97), the std of dL/dt_l, and the
+grad:data ratio std(dL/dW_l) / std(W_l).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rmsviz.experiments.layers import linear, linear_backward, mse, mse_backward, tanh, tanh_backward
+from rmsviz.norms import layer_norm, layer_norm_backward, rms_norm, rms_norm_backward
+
+__all__ = ["NORMS", "SATURATION", "init_stack", "StackRun", "forward", "backward", "run_stack",
+           "layer_stats", "layer_lines"]
+
+NORMS = ("none", "layernorm", "rmsnorm")
+#: A tanh unit counts as saturated when |t| exceeds this (its local gradient 1 - t**2 < 0.06).
+SATURATION = 0.97
+EPS = 1e-6
+
+
+def _check_norm(norm: str) -> str:
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
+    return norm
+
+
+def init_stack(depth: int, width: int, scale: float = 1.0, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Seeded parameters [(W_l, b_l)]: W_l ~ N(0, scale**2 / width), b_l = 0."""
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth must be a positive integer, got {depth!r}")
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 2:
+        raise ValueError(f"width must be an integer >= 2, got {width!r}")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive finite number, got {scale}")
+    rng = np.random.default_rng(seed)
+    return [(rng.normal(size=(width, width)) * (scale / np.sqrt(width)), np.zeros(width))
+            for _ in range(depth)]
+
+
+@dataclass
+class StackRun:
+    """Everything one forward + backward pass produced (lists indexed by layer, 0-based)."""
+
+    norm: str
+    residual: bool
+    params: list
+    inputs: list          # h_{l-1}, the input of block l
+    normed: list          # u_l = norm(h_{l-1}), the input of the linear layer
+    activations: list     # t_l = tanh(z_l)
+    output: np.ndarray    # h_L
+    loss: float
+    act_grads: list | None = None      # dL/dt_l
+    weight_grads: list | None = None   # (dL/dW_l, dL/db_l)
+    input_grad: np.ndarray | None = None  # dL/dh_0
+
+
+def _norm_forward(h, norm):
+    if norm == "rmsnorm":
+        return rms_norm(h, eps=EPS)
+    if norm == "layernorm":
+        return layer_norm(h, eps=EPS)
+    return h
+
+
+def _norm_backward(h, grad, norm):
+    if norm == "rmsnorm":
+        return rms_norm_backward(h, grad, eps=EPS)[0]
+    if norm == "layernorm":
+        return layer_norm_backward(h, grad, eps=EPS)[0]
+    return grad
+
+
+def forward(x, params, target, norm: str = "rmsnorm", residual: bool = False) -> StackRun:
+    """Forward pass of the stack on the batch x (batch, width); loss = mse(h_L, target)."""
+    _check_norm(norm)
+    h = np.asarray(x, dtype=float)
+    inputs, normed, acts = [], [], []
+    for W, b in params:
+        inputs.append(h)
+        u = _norm_forward(h, norm)
+        normed.append(u)
+        t = tanh(linear(u, W, b))
+        acts.append(t)
+        h = h + t if residual else t
+    return StackRun(norm, bool(residual), params, inputs, normed, acts, h, float(mse(h, target)))
+
+
+def backward(run: StackRun, target) -> StackRun:
+    """Backward pass: fills ``act_grads``, ``weight_grads`` and ``input_grad`` of ``run``."""
+    dh = mse_backward(run.output, target)
+    act_grads, weight_grads = [None] * len(run.params), [None] * len(run.params)
+    for l in range(len(run.params) - 1, -1, -1):
+        W, b = run.params[l]
+        h_in, t = run.inputs[l], run.activations[l]
+        act_grads[l] = dh
+        dz = tanh_backward(t, dh)
+        du, dW, db = linear_backward(run.normed[l], W, dz, b)
+        weight_grads[l] = (dW, db)
+        dh_in = _norm_backward(h_in, du, run.norm)
+        dh = dh + dh_in if run.residual else dh_in
+    run.act_grads, run.weight_grads, run.input_grad = act_grads, weight_grads, dh
+    return run
+
+
+def run_stack(depth: int = 6, width: int = 64, batch: int = 128, scale: float = 1.0,
+              norm: str = "rmsnorm", residual: bool = False, seed: int = 0) -> StackRun:
+    """Build a seeded stack, batch (N(0, 1)) and target (N(0, 1)), run forward and backward."""
+    _check_norm(norm)
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    params = init_stack(depth, width, scale, seed)
+    rng = np.random.default_rng(seed + 1)
+    x = rng.normal(size=(batch, width))
+    target = rng.normal(size=(batch, width))
+    return backward(forward(x, params, target, norm, residual), target)
+
+
+def layer_stats(run: StackRun) -> list[dict]:
+    """Per layer: mean, std, saturation (%) of t_l; std of dL/dt_l; grad:data ratio of W_l."""
+    if run.act_grads is None:
+        raise ValueError("run has no gradients yet: call backward(run, target) first")
+    stats = []
+    for (W, _), t, dt, (dW, _) in zip(run.params, run.activations, run.act_grads, run.weight_grads):
+        stats.append({
+            "mean": float(t.mean()),
+            "std": float(t.std()),
+            "saturated": 100.0 * float(np.mean(np.abs(t) > SATURATION)),
+            "grad_std": float(dt.std()),
+            "grad_data": float(dW.std() / W.std()),
+        })
+    return stats
+
+
+def layer_lines(run: StackRun) -> list[str]:
+    """One printable line per layer, e.g. ``layer 1: mean +0.01 std 0.62 saturated  3.1% ...``."""
+    return [
+        f"layer {i + 1:2d}: mean {s['mean']:+.2f}  std {s['std']:.2f}  saturated {s['saturated']:5.1f}%  "
+        f"grad std {s['grad_std']:.2e}  grad:data {s['grad_data']:.2e}"
+        for i, s in enumerate(layer_stats(run))
+    ]

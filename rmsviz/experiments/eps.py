@@ -1,0 +1,98 @@
+"""eps: where it goes (inside or outside the root), what PyTorch's default means (notebook 05).
+
+* inside the root (PyTorch, Llama, T5): ``y = x / sqrt(mean(x**2) + eps)``; eps takes over when
+  the mean of squares falls to about eps, that is when ``RMS(x) ~ sqrt(eps)`` (1e-3 for eps = 1e-6);
+* outside the root (the RMSNorm paper's own code, eps = 1e-8): ``y = x / (RMS(x) + eps)``; eps
+  takes over when ``RMS(x) ~ eps``.
+
+Below the take-over point the output is no longer normalised: it shrinks in proportion to x.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rmsviz.norms import rms, rms_norm
+
+__all__ = ["WHERE", "normalize", "takeover_rms", "scale_sweep", "torch_default_eps"]
+
+WHERE = ("inside", "outside")
+
+
+def _check_where(where: str) -> str:
+    if where not in WHERE:
+        raise ValueError(f"where must be 'inside' or 'outside' (the root), got {where!r}")
+    return where
+
+
+def _check_eps(eps) -> float:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)):
+        raise TypeError(f"eps must be a real number, got {type(eps).__name__}")
+    eps = float(eps)
+    if not np.isfinite(eps) or eps < 0:
+        raise ValueError(f"eps must be a finite number >= 0, got {eps}")
+    return eps
+
+
+def normalize(x, eps: float = 1e-6, where: str = "inside") -> np.ndarray:
+    """RMSNorm with eps inside (``x / sqrt(mean(x**2) + eps)``) or outside (``x / (RMS(x) + eps)``)
+    the square root, along the last axis. The zero vector maps to zeros.
+    """
+    where = _check_where(where)
+    eps = _check_eps(eps)
+    if where == "inside":
+        return rms_norm(x, eps=eps)
+    x = np.asarray(x, dtype=float)
+    r = rms(x, keepdims=True)  # validates x; overflow-safe
+    denom = r + eps
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = np.where(denom > 0, x / np.where(denom > 0, denom, 1.0), 0.0)
+    return y
+
+
+def takeover_rms(eps: float, where: str = "inside") -> float:
+    """The input RMS at which eps equals the statistic it is added to.
+
+    Inside: ``mean(x**2) = eps``, so RMS = sqrt(eps) and the output RMS is 1/sqrt(2) there.
+    Outside: ``RMS(x) = eps`` and the output RMS is 1/2 there.
+    """
+    where = _check_where(where)
+    eps = _check_eps(eps)
+    return float(np.sqrt(eps)) if where == "inside" else eps
+
+
+def scale_sweep(x, scales, eps: float = 1e-6, where: str = "inside", index: int = 0) -> dict:
+    """Normalise ``c * x`` for every scale c: ``{"scales", "out_rms", "value"}``.
+
+    ``out_rms`` is the RMS of the output (1 while normalisation works) and ``value`` the output's
+    entry ``index``. ``x`` is one vector.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"x must be one vector, got shape {x.shape}")
+    scales = np.asarray(scales, dtype=float)
+    if scales.ndim != 1 or scales.size == 0 or np.any(~np.isfinite(scales)) or np.any(scales < 0):
+        raise ValueError("scales must be a non-empty 1-d array of finite numbers >= 0")
+    if not -x.size <= index < x.size:
+        raise ValueError(f"index {index} is out of range for a vector of {x.size} entries")
+    y = normalize(scales[:, None] * x[None, :], eps, where)
+    return {"scales": scales, "out_rms": rms(y), "value": y[:, index]}
+
+
+def torch_default_eps(dtype) -> float:
+    """What ``eps=None`` means in ``torch.nn.RMSNorm`` / ``F.rms_norm``: machine epsilon of the
+    type the computation runs in, float32 for float16/bfloat16/float32 input (2**-23 ~ 1.19e-7) and
+    float64 for float64 (2**-52). ``dtype`` is a numpy dtype or a name (``"bfloat16"`` allowed).
+    """
+    name = str(dtype) if not isinstance(dtype, str) else dtype
+    if name in ("bfloat16", "float16", "half", "float32", "float", "single"):
+        return float(np.finfo(np.float32).eps)
+    if name in ("float64", "double"):
+        return float(np.finfo(np.float64).eps)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating dtype or its name, got {dtype!r}") from None
+    if dt.kind != "f":
+        raise TypeError(f"dtype must be a floating dtype, got {dt}")
+    return torch_default_eps(dt.name)

@@ -1,0 +1,131 @@
+"""Linear regression on the apple weights by gradient descent: raw grams vs RMS-scaled grams.
+
+Introduced in notebook 04. The model is ``price = w * x`` (apples sold by weight), the loss the
+mean squared error ``L(w) = mean((w x - y)**2)``. Its gradient and curvature are::
+
+    dL/dw   = 2 mean(x (w x - y)) = C (w - w*),     C = d2L/dw2 = 2 mean(x**2)
+
+so one step of gradient descent multiplies the error ``w - w*`` by ``(1 - lr C)``: it shrinks when
+``lr < 2 / C`` and grows (diverges) when ``lr > 2 / C``. The feature's magnitude enters squared:
+in grams, ``mean(x**2)`` is about 5e4 and the largest stable step is tiny; divided by its RMS (the
+source text's normalisation applied to the weight column, as one vector), ``mean(x**2) = 1`` and
+the largest stable step is 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rmsviz.examples import APPLE_WEIGHTS_G
+from rmsviz.norms import rms
+
+__all__ = [
+    "PRICE_PER_GRAM",
+    "apple_data",
+    "rms_scaled",
+    "curvature",
+    "stable_lr",
+    "RegressionRun",
+    "gradient_descent",
+    "divergence_threshold",
+]
+
+#: The true price of the synthetic data set, in dollars per gram (a 200 g apple costs $1).
+PRICE_PER_GRAM = 0.005
+
+#: A loss above this counts as diverged; the run stops there (before anything overflows).
+BLOWUP = 1e30
+
+
+def apple_data(n_extra: int = 12, noise: float = 0.05, seed: int = 0):
+    """The source text's four apples plus ``n_extra`` seeded ones: ``(grams, prices)``.
+
+    Extra weights are drawn uniformly in [120, 320] g and rounded to whole grams; prices are
+    ``PRICE_PER_GRAM * grams`` plus Gaussian noise of standard deviation ``noise`` dollars.
+    """
+    if not isinstance(n_extra, (int, np.integer)) or n_extra < 0:
+        raise ValueError(f"n_extra must be a non-negative integer, got {n_extra!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    rng = np.random.default_rng(seed)
+    grams = np.concatenate([APPLE_WEIGHTS_G, np.round(rng.uniform(120, 320, n_extra))])
+    prices = PRICE_PER_GRAM * grams + rng.normal(0.0, noise, grams.size)
+    return grams, prices
+
+
+def rms_scaled(x) -> np.ndarray:
+    """``x / RMS(x)``: the feature column divided by its root mean square (result has RMS 1)."""
+    x = np.asarray(x, dtype=float)
+    return x / float(rms(x))
+
+
+def curvature(x) -> float:
+    """``C = d2L/dw2 = 2 mean(x**2)`` for ``L(w) = mean((w x - y)**2)``."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError("x must be a non-empty 1-d array of finite numbers")
+    return 2.0 * float(np.mean(x * x))
+
+
+def stable_lr(x) -> float:
+    """The largest stable learning rate ``2 / C = 1 / mean(x**2)``."""
+    return 2.0 / curvature(x)
+
+
+@dataclass
+class RegressionRun:
+    """One gradient-descent run: arrays indexed by step (0 = before the first update)."""
+
+    lr: float
+    weights: np.ndarray
+    losses: np.ndarray
+    grad_norms: np.ndarray
+    diverged_at: int | None  # first step whose loss exceeded BLOWUP (the run stops there)
+
+    @property
+    def diverged(self) -> bool:
+        """True when the loss grew: it blew up, or ended above where it started."""
+        return self.diverged_at is not None or bool(self.losses[-1] > self.losses[0])
+
+
+def gradient_descent(x, y, lr: float, steps: int, w0: float = 0.0) -> RegressionRun:
+    """Run ``w <- w - lr * dL/dw`` for ``steps`` steps on ``L(w) = mean((w x - y)**2)``.
+
+    Stops early, with ``diverged_at`` set, once the loss exceeds 1e30 (no overflow, no NaN).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x and y must be 1-d arrays of the same length, got {x.shape} and {y.shape}")
+    if not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
+        raise ValueError("x and y must be finite")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    # L(w) = a w^2 - 2 b w + c with a = mean(x^2), b = mean(x y), c = mean(y^2): O(1) per step.
+    a, b, c = float(np.mean(x * x)), float(np.mean(x * y)), float(np.mean(y * y))
+    w = float(w0)
+    weights, losses, grads = [], [], []
+    diverged_at = None
+    for step in range(steps + 1):
+        loss = a * w * w - 2 * b * w + c
+        grad = 2 * (a * w - b)
+        weights.append(w)
+        losses.append(max(loss, 0.0))
+        grads.append(abs(grad))
+        if loss > BLOWUP:
+            diverged_at = step
+            break
+        w -= lr * grad
+    return RegressionRun(float(lr), np.array(weights), np.array(losses), np.array(grads), diverged_at)
+
+
+def divergence_threshold(x, y, lrs, steps: int = 100) -> float:
+    """The smallest learning rate in ``lrs`` (sorted) whose run diverges; ``inf`` if none does."""
+    for lr in np.sort(np.asarray(lrs, dtype=float)):
+        if gradient_descent(x, y, float(lr), steps).diverged:
+            return float(lr)
+    return float("inf")
