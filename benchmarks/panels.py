@@ -227,20 +227,24 @@ def stress(cls, moves: int = STRESS_MOVES) -> dict:
     import matplotlib.pyplot as plt  # only to count figures registered with pyplot
 
     panel = cls()
-    plan = []
+    plan = []  # every slider through its 50 values, other controls through 4 changes (full redraws)
     for name, control in panel.controls.items():
-        plan += [(name, v) for v in sweep(control)]
+        plan += [(name, v) for v in sweep(control, MOVES_PER_CONTROL if is_slider(control) else 4)]
     for name, value in plan[:10]:  # warm-up: caches, fonts, first background
         panel.controls[name].value = value
     gc.collect()
     before = {"pyplot": len(plt.get_fignums()), "figures": live_figures(), "rss": rss_bytes()}
     redraws = panel.redraws
-    for i in range(moves):
+    changes, i = 0, 0
+    while changes < moves and i < 5 * moves:  # every move a real change (equal values fire nothing)
         name, value = plan[i % len(plan)]
-        panel.controls[name].value = value
+        i += 1
+        if panel.controls[name].value != value:
+            panel.controls[name].value = value
+            changes += 1
     gc.collect()
     after = {"pyplot": len(plt.get_fignums()), "figures": live_figures(), "rss": rss_bytes()}
-    return {"moves": moves, "redraws": panel.redraws - redraws,
+    return {"moves": changes, "redraws": panel.redraws - redraws,
             "pyplot_figures": after["pyplot"] - before["pyplot"],
             "figure_objects": after["figures"] - before["figures"],
             "rss_mb": (after["rss"] - before["rss"]) / 2**20}

@@ -27,6 +27,7 @@ PANELS = available_panels()
 @pytest.mark.parametrize("cls", PANELS, ids=[c.__name__ for c in PANELS])
 def test_rapid_changes_leak_nothing(cls):
     result = bench.stress(cls, moves=200)
+    assert result["moves"] == 200, f"{cls.__name__}: only {result['moves']} value changes possible"
     assert result["redraws"] == 200, f"{cls.__name__}: {result['redraws']} redraws for 200 changes"
     assert result["pyplot_figures"] == 0, f"{cls.__name__} left pyplot figures open: {result}"
     assert result["figure_objects"] == 0, f"{cls.__name__} leaked Figure objects: {result}"
