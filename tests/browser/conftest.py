@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_harness as nh  # noqa: E402
+from browser_results import RESULTS, percentile  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -38,10 +40,6 @@ LAB_SETTINGS = {
         "fetchNews": "false", "checkForUpdates": False},
 }
 
-# Filled by the tests, printed by pytest_terminal_summary.
-RESULTS = {"notebooks": 0, "sliders": 0, "timings_ms": [], "screenshots": None, "lines": []}
-
-
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "browser: drives JupyterLab in a real Chromium (needs Chromium + Playwright)")
@@ -51,15 +49,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def summary_line() -> str:

@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_harness as nh  # noqa: E402
-
-from conftest import RESULTS, percentile  # noqa: E402
+from browser_results import RESULTS, percentile  # noqa: E402
 
 NOTEBOOKS = nh.notebook_paths()
 KEY_MOVES = int(os.environ.get("RMSVIZ_BROWSER_KEY_MOVES", "3"))  # per slider
@@ -82,6 +82,7 @@ SLIDER_STATE = """
   const label = slider.querySelector('.widget-label');
   return {
     now: parseFloat(handle.getAttribute('aria-valuenow')),
+    nowText: handle.getAttribute('aria-valuenow'),
     min: parseFloat(handle.getAttribute('aria-valuemin')),
     max: parseFloat(handle.getAttribute('aria-valuemax')),
     readout: readout ? (readout.value !== undefined && readout.tagName === 'INPUT'
@@ -130,13 +131,44 @@ def shutdown_kernels(server) -> None:
         urllib.request.urlopen(req, timeout=10).close()
 
 
+def printed_interval(text: str) -> tuple[float, float]:
+    """The values a number printed as ``text`` can stand for (half a unit of its last digit)."""
+    text = text.strip().replace("\u2212", "-")  # d3-format prints a Unicode minus
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    scale = 10.0 ** int(exponent) if exponent else 1.0
+    value, half = float(text), 0.5 * 10.0 ** -decimals * scale
+    return value - half, value + half
+
+
 def readout_matches(state) -> bool:
+    """The slider's readout shows the handle's value (``aria-valuenow``, itself rounded).
+
+    Only for linear sliders: a log slider's handle sits at the exponent (any base).
+    """
     try:
-        text = state["readout"].replace("\u2212", "-")  # d3-format prints a Unicode minus
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        return abs(float(text) - state["now"]) <= 0.5 * 10.0 ** -decimals + 1e-9
-    except (TypeError, ValueError):
+        lo, hi = printed_interval(state["readout"])
+        a_lo, a_hi = printed_interval(state["nowText"])
+    except (AttributeError, TypeError, ValueError):
         return False
+    return lo <= a_hi + 1e-9 and a_lo <= hi + 1e-9
+
+
+def readout_value(state) -> float:
+    return float(state["readout"].strip().replace("\u2212", "-"))
+
+
+def check_readout(name, label, before, after, direction):
+    """The readout changed in the direction of the move, and shows the handle's value when the
+    slider is linear (its readout matched the handle before the move)."""
+    assert after["readout"] != before["readout"], f"{name}: {label} readout did not change"
+    change = readout_value(after) - readout_value(before)
+    assert change * direction > 0, (
+        f"{name}: {label} readout went {before['readout']} -> {after['readout']} on a move "
+        f"{'right' if direction > 0 else 'left'}")
+    if readout_matches(before):
+        assert readout_matches(after), (
+            f"{name}: {label} readout {after['readout']!r} != handle value {after['nowText']}")
 
 
 @pytest.fixture
@@ -261,9 +293,7 @@ def test_notebook_in_browser(path, page, lab_server, screenshot_dir):
             RESULTS["timings_ms"].append(timings[-1])
             settle(page)
             after_state = page.evaluate(SLIDER_STATE, index)
-            assert after_state["now"] != before_state["now"], f"{name}: {label} did not move on {key}"
-            assert readout_matches(after_state), (
-                f"{name}: {label} readout {after_state['readout']!r} != value {after_state['now']}")
+            check_readout(name, label, before_state, after_state, 1 if key == "ArrowRight" else -1)
             assert figure_pixels(page, index) != before_pixels, (
                 f"{name}: moving {label} to {after_state['now']} left the figure's pixels unchanged")
 
@@ -281,8 +311,7 @@ def test_notebook_in_browser(path, page, lab_server, screenshot_dir):
         page.mouse.up()
         settle(page)
         after_state = page.evaluate(SLIDER_STATE, 0)
-        assert after_state["now"] != before_state["now"], f"{name}: the mouse drag did not move it"
-        assert readout_matches(after_state), f"{name}: readout {after_state['readout']!r} after drag"
+        check_readout(name, "first slider (mouse drag)", before_state, after_state, direction)
         assert figure_pixels(page, 0) != before_pixels, f"{name}: drag left the figure unchanged"
 
     check_clean(page, name, "after moving the sliders")
