@@ -48,6 +48,10 @@ class LiveFigure:
         canvas = self.fig.canvas
         if self._background is None:
             canvas.draw()  # animated artists are skipped here, so the background is the static part
+            # The first draw has placed the axes; freezing that layout spares every later full
+            # redraw (after invalidate) the constrained-layout solver, about half its cost.
+            if self.fig.get_layout_engine() is not None:
+                self.fig.set_layout_engine("none")
             self._background = canvas.copy_from_bbox(self.fig.bbox)
         else:
             canvas.restore_region(self._background)

@@ -226,7 +226,10 @@ def move_and_time(page, index, key):
     page.keyboard.press(key)
     stamp = page.evaluate("() => Promise.race([window.__rmsviz.pending, "
                           "new Promise((r) => setTimeout(() => r(null), 10000))])")
-    assert stamp is not None, f"slider {index}: the figure did not change within 10 s of {key}"
+    if stamp is None:
+        state = page.evaluate(SLIDER_STATE, index)
+        raise AssertionError(f"slider {index} ({state['label']!r}, now {state['now']}, readout "
+                             f"{state['readout']!r}): the figure did not change within 10 s of {key}")
     return stamp["pixels"] - stamp["key"]
 
 
