@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from rmsviz.norms import rms
+from rmsviz.norms import rms, rms_norm_backward
 
 
 @dataclass(frozen=True)
@@ -225,14 +225,8 @@ EXERCISES.update({
 # Notebook 04
 
 
-def _apples_g() -> np.ndarray:
-    return _vec(200, 300, 150, 250)
-
-
 def _grad_x_ratio(c: float) -> float:
     """|dL/dx| at c x over |dL/dx| at x through RMSNorm (eps = 0) for a fixed upstream gradient."""
-    from rmsviz.norms import rms_norm_backward
-
     x, v = _vec(2, -1, 3, 0.5), _vec(1, 0.5, -2, 1)
     return float(np.linalg.norm(rms_norm_backward(c * x, v, eps=0.0)[0])
                  / np.linalg.norm(rms_norm_backward(x, v, eps=0.0)[0]))
@@ -243,11 +237,11 @@ EXERCISES.update({
         question=("price = w * x fitted by gradient descent on the mean squared error, with x the four "
                   "apples [200, 300, 150, 250] in grams: what is the largest stable learning rate "
                   "(3 significant figures, e.g. 1.23e-05)?"),
-        answer=lambda: 1.0 / float(rms(_apples_g())) ** 2,
+        answer=lambda: 1.0 / float(rms(_APPLES_G)) ** 2,
         mistakes=[
-            ("1 / curvature", lambda: 0.5 / float(rms(_apples_g())) ** 2,
+            ("1 / curvature", lambda: 0.5 / float(rms(_APPLES_G)) ** 2,
              "one step multiplies the error by (1 - lr C); it still shrinks up to lr = 2 / C."),
-            ("2 / mean(x²)", lambda: 2.0 / float(rms(_apples_g())) ** 2,
+            ("2 / mean(x²)", lambda: 2.0 / float(rms(_APPLES_G)) ** 2,
              "the curvature of mean((w x - y)²) is 2 mean(x²), not mean(x²)."),
             ("2 / (2 max(x)²)", lambda: 1.0 / 300.0**2,
              "the curvature averages x² over the apples; it is not set by the heaviest one."),
@@ -257,11 +251,11 @@ EXERCISES.update({
     ),
     "04.2": Exercise(
         question="the same four apples in kilograms [0.2, 0.3, 0.15, 0.25]: the largest stable learning rate?",
-        answer=lambda: 1.0 / float(rms(_apples_g() / 1000)) ** 2,
+        answer=lambda: 1.0 / float(rms(_APPLES_G / 1000)) ** 2,
         mistakes=[
-            ("the grams answer times 1000", lambda: 1000.0 / float(rms(_apples_g())) ** 2,
+            ("the grams answer times 1000", lambda: 1000.0 / float(rms(_APPLES_G)) ** 2,
              "the curvature has x squared in it: 1000 times smaller x, a million times smaller curvature."),
-            ("the grams answer", lambda: 1.0 / float(rms(_apples_g())) ** 2,
+            ("the grams answer", lambda: 1.0 / float(rms(_APPLES_G)) ** 2,
              "the unit changes mean(x²), so it changes the largest stable step."),
         ],
         hint="2 / C with C = 2 mean(x²), x now in kilograms.",

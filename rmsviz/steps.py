@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rmsviz.examples import audit_steps
 from rmsviz.norms import layer_norm, rms, rms_norm
 
 
@@ -148,8 +149,6 @@ def text_audit_table(example: str) -> StepTable:
     ``example`` is ``"vector"`` ([2, 4, 6, 8]) or ``"apples"``. "from its own lines" recomputes each
     line from the numbers the text printed before it; "correct" computes it from the data.
     """
-    from rmsviz.examples import audit_steps
-
     rows = []
     for a in audit_steps(example):
         s = a.step

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 
-from rmsviz.experiments.deep_stack import run_stack
+from rmsviz.experiments.deep_stack import layer_lines, run_stack
 from rmsviz.figures.live import LiveFigure
 
 MAX_DEPTH = 12
@@ -86,3 +86,8 @@ class DeepStackFigure(LiveFigure):
                 self.titles[col][1].set_text(f"{label}: gradient sizes")
             self.invalidate()  # a title changed: redraw the static background once
         return runs
+
+    @staticmethod
+    def layer_lines(run) -> list[str]:
+        """One printed line per layer of a run (mean, std, saturation, gradient std, grad:data)."""
+        return layer_lines(run)

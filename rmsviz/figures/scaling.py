@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmsviz.experiments.scaling import make_problem, sweep_input_scale, sweep_weight_scale
+from rmsviz.experiments.scaling import make_problem, orthogonality, sweep_input_scale, sweep_weight_scale
 from rmsviz.figures.live import LiveFigure
 from rmsviz.figures.style import COLORS
 
@@ -70,7 +70,8 @@ class ScalingFigure(LiveFigure):
         ax_d.legend(loc="upper right", frameon=False, fontsize=8)
 
     def update(self, c: float, delta: float, eps: float) -> dict:
-        """Move the markers to c and delta, show the curves for eps; returns the values marked."""
+        """Move the markers to c and delta, show the curves for eps; returns the values marked
+        and, under ``"orthogonality"``, the check of dL/dx against x at this c and eps."""
         if eps not in self.by_c:
             raise ValueError(f"eps must be one of {EPS_CHOICES}, got {eps}")
         by_c, by_d = self.by_c[eps], self.by_delta[eps]
@@ -83,6 +84,7 @@ class ScalingFigure(LiveFigure):
             "dW_norm": _loglog_interp(delta, self.deltas, by_d["W"]),
             "dW_none": _loglog_interp(delta, self.deltas, self.by_delta_none["W"]),
             "dg_norm": _loglog_interp(delta, self.deltas, by_d["g"]),
+            "orthogonality": orthogonality(c, eps, self.problem),
         }
         self.c_marks.set_data([c, c], [values["dx_norm"], values["dx_none"]])
         self.d_marks.set_data([delta] * 3, [values["dW_norm"], values["dW_none"], values["dg_norm"]])

@@ -6,7 +6,6 @@ import html
 
 import ipywidgets as widgets
 
-from rmsviz.experiments.deep_stack import layer_lines
 from rmsviz.figures.deep_stack import MAX_DEPTH, NORM_NAMES, DeepStackFigure
 from rmsviz.panels.base import Panel
 
@@ -36,7 +35,7 @@ class DeepStackPanel(Panel):
         parts = []
         for key, name in (("none", "none"), ("chosen", norm)):
             label = NORM_NAMES[name] + (" + residual" if residual else "")
-            parts.append(f"{label} (loss {runs[key].loss:.4f})\n" + "\n".join(layer_lines(runs[key])))
+            parts.append(f"{label} (loss {runs[key].loss:.4f})\n" + "\n".join(self.figure.layer_lines(runs[key])))
         return "<pre style='font-size: 11px; line-height: 1.25'>" + html.escape("\n\n".join(parts)) + "</pre>"
 
     def __repr__(self) -> str:

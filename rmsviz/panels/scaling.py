@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from rmsviz.experiments.scaling import orthogonality
 from rmsviz.figures.scaling import EPS_CHOICES, ScalingFigure
 from rmsviz.panels.base import Panel
 
@@ -30,7 +29,7 @@ class ScalingPanel(Panel):
 
     def draw(self, c, delta, eps) -> str:
         v = self.figure.update(c, delta, eps)
-        orth = orthogonality(c, eps, self.figure.problem)
+        orth = v["orthogonality"]
         return (f"c = {c:.2e}: |dL/dx| = {v['dx_norm']:.3g} with RMSNorm, {v['dx_none']:.3g} without; "
                 f"cos(x, dL/dx) = {orth['cosine']:+.2e} (eps / (mean(h²) + eps) = "
                 f"{orth['predicted_fraction']:.2e})<br>"
