@@ -29,6 +29,7 @@ from rmsviz.examples import (
     claim,
     identify_statistic,
 )
+from rmsviz.formatting import fmt_vector
 from rmsviz.norms import layer_norm, rms, rms_norm, rms_norm_backward
 
 
@@ -50,8 +51,7 @@ class Evidence:
         return "\n".join(self.findings + (f"computed verdict: {self.verdict}",))
 
 
-def _v(x, digits=3) -> str:
-    return "[" + ", ".join(f"{float(v):.{digits}f}" for v in np.ravel(x)) + "]"
+_v = fmt_vector
 
 
 def _z(x) -> np.ndarray:

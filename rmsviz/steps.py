@@ -13,13 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rmsviz.examples import audit_steps
+from rmsviz.formatting import fmt
 from rmsviz.norms import layer_norm, rms, rms_norm
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """A number rounded to ``digits`` decimals without trailing zeros: 30.0 -> '30', 5.4772 -> '5.477'."""
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 @dataclass
