@@ -4,7 +4,6 @@ import math
 import re
 import warnings
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
