@@ -167,7 +167,7 @@ def test_05_2_accepts_every_number_float16_stores_as_255_875(answer):
 
 
 def test_05_2_named_mistakes():
-    assert "step one float16 down" in repr(check("05.2", 256))
+    assert "just below 256" in repr(check("05.2", 256))
     rounds_up = _quiet_check("05.2", 255.95)
     assert not rounds_up.correct
     assert "float16 stores as 256" in rounds_up.message and "float(np.float16(v))" in rounds_up.message

@@ -347,7 +347,7 @@ def _rows(a):
     ({"r_of": lambda x, e: np.sqrt(np.sum(x**2, -1, keepdims=True) / (x.shape[-1] - 1) + e)}, ["n - 1"]),
     ({"grad_gain": lambda x, g, gain, y: g * y}, ["not summed over the batch"]),
     ({"grad_gain": lambda x, g, gain, y: np.sum(_rows(g), axis=0)}, ["the sum of grad_out: the normalised x"]),
-    ({"grad_gain": lambda x, g, gain, y: np.sum(_rows(g * y * gain), axis=0)}, ["one gain too many"]),
+    ({"grad_gain": lambda x, g, gain, y: np.sum(_rows(g * y * gain), axis=0)}, ["an extra factor gain"]),
     ({"grad_gain": lambda x, g, gain, y: np.mean(_rows(g * y), axis=0)}, ["a mean over the batch"]),
     ({"grad_gain": lambda x, g, gain, y: np.sum(g * y, axis=-1)}, ["over the features instead"]),
 ], ids=["ignores the RMS path", "sign", "sum not mean", "gain missing", "LayerNorm term", "eps outside",

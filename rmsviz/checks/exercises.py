@@ -296,10 +296,10 @@ EXERCISES.update({
                     "from above stays the same): by what factor is |dL/dx| multiplied?"),
         answer=lambda: _grad_x_ratio(10.0),
         mistakes=[
-            Mistake(N_("10"), N_("the output does not change, but the Jacobian has 1/r in front, and r grew."),
+            Mistake(N_("10"), N_("the output does not change, but the Jacobian has the factor 1/r, and r grew by c."),
                     value=lambda: 10.0),
-            Mistake(N_("1"), N_("that is the factor for dL/dW and dL/dg; dL/dx carries 1/r."), value=lambda: 1.0),
-            Mistake(N_("0.01"), N_("r grows by c, once: J = (I - y yᵀ/n) / r."), value=lambda: 0.01),
+            Mistake(N_("1"), N_("that is the factor for dL/dW and dL/dg; dL/dx has the factor 1/r."), value=lambda: 1.0),
+            Mistake(N_("0.01"), N_("r grows by the factor c only once: J = (I - y yᵀ/n) / r."), value=lambda: 0.01),
         ],
         hint=N_("J = (I - y yᵀ / n) / r, where y does not change and r = RMS(c x) = c RMS(x)."),
         atol=0.0, rtol=0.01,
@@ -323,7 +323,7 @@ EXERCISES.update({
         answer=lambda: float(np.sqrt(1e-6)),
         mistakes=[
             Mistake(N_("eps itself (1e-6)"),
-                    N_("that is where eps takes over when it sits outside the root. Inside, eps is added to "
+                    N_("that is where eps matters when eps is outside the root. Inside the root, eps is added to "
                        "mean(x²) = RMS², so compare RMS² with eps."),
                     value=lambda: 1e-6),
             Mistake(N_("eps² (1e-12)"), N_("solve RMS² = eps for RMS: take a square root, not a square."),
@@ -340,7 +340,7 @@ EXERCISES.update({
         is_right=lambda v: _float16(v) == precision.largest_safe_square(),
         mistakes=[
             Mistake(N_("256, the first value whose square overflows"),
-                    N_("256² = 65536 is above float16's largest value 65504; step one float16 down."),
+                    N_("256² = 65536 is above float16's largest value 65504: take the float16 number just below 256."),
                     matches=lambda v: v == precision.square_overflow_threshold()),
             Mistake(N_("sqrt(65504) = 255.94, which float16 cannot hold"),
                     N_("float16 numbers between 128 and 256 are spaced 0.125 apart: round down to one of them."),
@@ -352,7 +352,7 @@ EXERCISES.update({
                     N_("that is the largest square allowed; you need the largest x whose square stays below it."),
                     matches=lambda v: v == 65504.0),
         ],
-        hint=N_("float16 tops out at 65504; between 128 and 256 its numbers are 0.125 apart."),
+        hint=N_("float16's largest value is 65504; between 128 and 256 its numbers are 0.125 apart."),
     ),
     "05.3": NumberExercise(
         question=N_("pRMSNorm with p = 6.25% on vectors of n = 4096 features: how many features k does it use?"),

@@ -102,7 +102,7 @@ class FunctionExercise(Exercise):
     def _judge(self, given) -> Feedback:
         if not callable(given):
             return Feedback(False, _(
-                "Expected a function: pass {name} itself, without brackets or arguments. "
+                "Expected a function: pass {name} itself, without parentheses (). "
                 "Your answer is of type {type}.").format(name=self.name, type=type(given).__name__))
         try:
             for index, case in enumerate(self._cases):

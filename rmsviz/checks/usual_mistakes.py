@@ -258,7 +258,7 @@ def backward_mistakes() -> list[FunctionMistake]:
         FunctionMistake(N_("the sum of grad_out: the normalised x is missing"),
                         N_("y = gain * x / r, so dL/dgain is the sum of grad_out * x / r."),
                         lambda x, g, gain, eps: np.sum(last(g), axis=0), output=1),
-        FunctionMistake(N_("the sum of grad_out * y * gain: one gain too many"),
+        FunctionMistake(N_("the sum of grad_out * y * gain: an extra factor gain"),
                         N_("dL/dgain is the sum of grad_out * x / r; gain itself is not in it."),
                         lambda x, g, gain, eps: np.sum(last(g * x_hat(x, eps) * gain), axis=0), output=1),
         FunctionMistake(N_("a mean over the batch instead of a sum"),
