@@ -7,8 +7,9 @@ formatted explicitly, so the output is the same on every numpy version (nbval co
 The hand steps are computed exactly (squares, sums and means as fractions; roots in decimal
 arithmetic with 40 significant digits and an exponent range far beyond float64's), so that any
 finite input gives a table without overflow, inf or nan cells: the square of 1e308 is shown as
-1e+616, the mean of [1e308, -1e308] is 0, and the spread of [1e-320, 0] is not mistaken for 0. The last column (the normalised output) comes from
-:mod:`rmsviz.norms`, the functions the table explains.
+1e+616, the mean of [1e308, -1e308] is 0, and the spread of [1e-320, 0] is not mistaken for 0.
+The last column (the normalised output) comes from :mod:`rmsviz.norms`, the functions the table
+explains.
 """
 
 from __future__ import annotations
@@ -123,8 +124,8 @@ def rms_steps(x, digits: int = 3) -> StepTable:
         results=[
             (_("2. mean of squares"), "({terms}) / {n} = {value}".format(
                 terms=" + ".join(_show(s, digits) for s in squares), n=len(xs), value=_show(mean_square, digits))),
-            (_("3. root"), "sqrt({ms}) = {root}".format(ms=_show(mean_square, digits),
-                                                         root=_show(_root(mean_square), digits))),
+            (_("3. root"), "sqrt({ms}) = {root}".format(
+                ms=_show(mean_square, digits), root=_show(_root(mean_square), digits))),
         ],
     )
 

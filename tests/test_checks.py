@@ -363,7 +363,7 @@ def test_02_0_hints():
     not_printed = check("02.0", [2025, 47.17])
     assert "does not print 47.17" in not_printed.message
     assert "data" in check("02.0", [2025, 47.23, 300]).message
-    assert "is correct" in check("02.0", [2025, 47.23, 5625]).message
+    assert "is right for the apple weights" in check("02.0", [2025, 47.23, 5625]).message
     assert "expects a flat list" in check("02.0", [[2025, 47.23]]).message
     one = check("02.0", 2025)
     assert not one.correct and "1 more" in one.message

@@ -198,9 +198,9 @@ def one_number(arr: np.ndarray) -> float:
     if arr.size == 1:
         value = number_text(arr.flat[0])
         raise ShapeError(_("This exercise expects one number, not a list: write {value} instead of "
-                            "[{value}].").format(value=value))
+                           "[{value}].").format(value=value))
     raise ShapeError(_("This exercise expects one number, but your answer holds {count} numbers.")
-                      .format(count=arr.size))
+                     .format(count=arr.size))
 
 
 

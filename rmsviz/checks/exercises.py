@@ -80,7 +80,7 @@ def _rms_equals_std(x: np.ndarray) -> str | None:
         if x.shape == ():
             raise ShapeError(_("This exercise expects a list of 4 numbers, but your answer is one number."))
         raise ShapeError(_("This exercise expects a list of 4 numbers, but your answer has shape {shape}.")
-                          .format(shape=shape_text(x.shape)))
+                         .format(shape=shape_text(x.shape)))
     peak = float(np.max(np.abs(x)))
     if peak == 0:
         return _("the zero vector is excluded")
@@ -298,7 +298,8 @@ EXERCISES.update({
         mistakes=[
             Mistake(N_("10"), N_("the output does not change, but the Jacobian has the factor 1/r, and r grew by c."),
                     value=lambda: 10.0),
-            Mistake(N_("1"), N_("that is the factor for dL/dW and dL/dg; dL/dx has the factor 1/r."), value=lambda: 1.0),
+            Mistake(N_("1"), N_("that is the factor for dL/dW and dL/dg; dL/dx has the factor 1/r."),
+                    value=lambda: 1.0),
             Mistake(N_("0.01"), N_("r grows by the factor c only once: J = (I - y yᵀ/n) / r."), value=lambda: 0.01),
         ],
         hint=N_("J = (I - y yᵀ / n) / r, where y does not change and r = RMS(c x) = c RMS(x)."),

@@ -37,7 +37,7 @@ class TextErrorsExercise(Exercise):
         numbers_given = np.atleast_1d(read_numbers(given))
         if numbers_given.ndim != 1:
             raise ShapeError(_("This exercise expects a flat list of numbers, but your answer has shape "
-                                "{shape}.").format(shape=shape_text(numbers_given.shape)))
+                               "{shape}.").format(shape=shape_text(numbers_given.shape)))
         lines = self._lines()
         data = [float(v) for v in np.unique(np.concatenate([APPLE_WEIGHTS_G, [len(APPLE_WEIGHTS_G)]]))]
         found, follows, right, inputs, unknown = set(), [], [], [], []
@@ -58,11 +58,12 @@ class TextErrorsExercise(Exercise):
             return self._not_yet(_("{values} is data (an apple weight or n), not a computed number").format(
                 values=", ".join(number_text(v) for v in inputs[:3])))
         if right:
-            return self._not_yet(_("{values} is correct: recompute it from the apple weights").format(
+            return self._not_yet(_("{values} is right for the apple weights, so it is not an error").format(
                 values=", ".join(number_text(v) for v in right[:3])))
         if follows:
             return self._not_yet(_("{values} follows from an earlier wrong line of the text; it is not an "
-                                   "arithmetic error of its own").format(values=", ".join(number_text(v) for v in follows[:3])))
+                                   "arithmetic error of its own").format(
+                values=", ".join(number_text(v) for v in follows[:3])))
         missing = sum(1 for a in lines if not a.follows) - len(found)
         if missing:
             return self._not_yet(_("every number you give is an arithmetic error, but {count} more "

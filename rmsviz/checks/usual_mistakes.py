@@ -23,7 +23,7 @@ def _axes(x: np.ndarray, axis) -> tuple[int, ...]:
 
 
 def variant(x, gain=None, bias=None, eps=0.0, *, centre=False, ddof=0, root=True, eps_at="inside",
-             axis=-1, keepdims=True, gain_at="after", bias_at="after", statistic_of=None):
+            axis=-1, keepdims=True, gain_at="after", bias_at="after", statistic_of=None):
     """RMSNorm (``centre=False``) or LayerNorm (``centre=True``) with one usual mistake switched on.
 
     ``statistic_of`` ("centred" or "raw") overrides which values the RMS is taken of; the right
@@ -167,8 +167,8 @@ def norm_mistakes(centre: bool) -> list[FunctionMistake]:
                         N_("add eps inside the square root: sqrt(mean(x²) + eps)."), y(eps_at="outside")),
         FunctionMistake(N_("x / sqrt(mean(x²)): eps is missing"),
                         N_("add eps inside the square root: sqrt(mean(x²) + eps)."), y(eps_at="none")),
-        FunctionMistake(N_("computed with a mean over n - 1 entries"), N_("divide the sum of the squares by n, not by n - 1."),
-                        y(ddof=1)),
+        FunctionMistake(N_("computed with a mean over n - 1 entries"),
+                        N_("divide the sum of the squares by n, not by n - 1."), y(ddof=1)),
         FunctionMistake(N_("computed with statistics over the first axis (one per column)"),
                         N_("take the mean over the last axis: axis=-1, keepdims=True."), y(axis=0)),
         FunctionMistake(N_("computed with statistics over axis 1, which is the last axis only for 2-d arrays"),
@@ -202,7 +202,7 @@ def norm_mistakes(centre: bool) -> list[FunctionMistake]:
 
 
 def backward_variant(x, grad_out, gain, eps, *, path=True, sign=-1.0, reduce="mean", gain_in_d=True,
-                      layer_term=False, **switches):
+                     layer_term=False, **switches):
     """rms_norm_backward with one usual mistake switched on: returns ``(grad_x, grad_gain)``."""
     x = np.asarray(x, dtype=float)
     _, x_hat, r = variant(x, gain, None, eps, **switches)
