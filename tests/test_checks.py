@@ -256,6 +256,25 @@ def test_answers_in_other_numeric_forms_are_judged():
     assert _quiet_check("01.1", fractions.Fraction(354, 100)).correct
 
 
+class _ArrayLike:
+    """An object with its own conversion to an array, as a pandas Series or a torch tensor has."""
+
+    def __init__(self, values, fails=False):
+        self.values, self.fails = values, fails
+
+    def __array__(self, dtype=None, copy=None):
+        if self.fails:
+            raise RuntimeError("cannot convert")
+        return np.array(self.values, dtype=dtype)
+
+
+def test_array_like_objects_are_converted_by_their_own_method():
+    assert _quiet_check("01.3", _ArrayLike([1, -1, 3, -3])).correct
+    assert "text" in _quiet_check("01.3", _ArrayLike(["1", "-1", "3", "-3"])).message
+    assert _quiet_check("01.3", _ArrayLike([1, -1], fails=True)).message == (
+        "Your answer is of type _ArrayLike: give a number or a list of numbers.")
+
+
 def test_wrong_number_of_numbers():
     assert check("01.1", [3.54, 1]).message == "This exercise expects one number, but your answer holds 2 numbers."
     assert "shape (2, 2)" in check("01.3", [[1, -1], [1, -1]]).message

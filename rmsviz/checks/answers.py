@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from decimal import Decimal
 
 import numpy as np
@@ -101,9 +102,9 @@ def vector_text(values) -> str:
 def read_numbers(value, depth: int = 0) -> np.ndarray:
     """``value`` as a float64 array of finite real numbers, or a :class:`FormError`.
 
-    Reads lists, tuples, numbers and numpy arrays itself (never ``np.asarray`` on an unknown
-    object), so that no answer raises numpy's errors or warnings, and text is text whether it comes
-    as a string or as a numpy array of strings.
+    Reads lists, tuples, numbers and numpy arrays itself (``np.asarray`` only on an object that
+    defines ``__array__``, such as a pandas Series), so that no answer raises numpy's errors or
+    warnings, and text is text whether it comes as a string or as a numpy array of strings.
     """
     if depth > _MAX_DEPTH:
         raise FormError("deep")
@@ -125,8 +126,23 @@ def read_numbers(value, depth: int = 0) -> np.ndarray:
         raise FormError("set")
     if isinstance(value, (list, tuple, range)):
         return _read_sequence(value, depth)
+    if hasattr(type(value), "__array__"):  # a pandas Series, a torch tensor...: its own conversion
+        return _read_array(_converted(value), depth)
     code = "type" if depth == 0 else "type_inside"
     raise FormError(code, type=type(value).__name__)
+
+
+def _converted(value) -> np.ndarray:
+    """``np.asarray(value)`` for an object that says it converts (``__array__``), or a FormError."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            converted = np.asarray(value)
+    except Exception:  # the object's own conversion failed: answer about its type
+        raise FormError("type", type=type(value).__name__) from None
+    if not isinstance(converted, np.ndarray):
+        raise FormError("type", type=type(value).__name__)
+    return converted
 
 
 def _read_scalar(value) -> float:
