@@ -1,20 +1,40 @@
-"""Step-by-step tables of a computation, for display (layer: may import norms).
+"""Step-by-step tables of a computation, for display (layer: may import norms, examples).
 
 Introduced in notebook 01 (square, mean, root) and used again in notebook 02 (divide). A
 :class:`StepTable` renders as HTML in JupyterLab and as fixed-width text elsewhere; every number is
 formatted explicitly, so the output is the same on every numpy version (nbval compares it).
+
+The hand steps are computed exactly (squares, sums and means as fractions; roots in decimal
+arithmetic with 40 significant digits and an exponent range far beyond float64's), so that any
+finite input gives a table without overflow, inf or nan cells: the square of 1e308 is shown as
+1e+616, the mean of [1e308, -1e308] is 0, and the spread of [1e-320, 0] is not mistaken for 0.
+The last column (the normalised output) comes from :mod:`rmsviz.norms`, the functions the table
+explains.
 """
 
 from __future__ import annotations
 
+import decimal
 import html
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
 from rmsviz.examples import audit_steps
 from rmsviz.formatting import fmt
+from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, rms, rms_norm
+
+__all__ = ["StepTable", "fmt", "layer_norm_steps", "rms_norm_steps", "rms_steps", "text_audit_table",
+           "z_score_steps"]
+
+#: Decimal arithmetic for roots and display: 40 significant digits, exponents far beyond float64's.
+_CONTEXT = decimal.Context(prec=40, Emax=10**6, Emin=-10**6)
+
+#: Numbers at least this large are shown in scientific notation (1e+09), not with every digit.
+_LARGE = Decimal("1e9")
 
 
 @dataclass
@@ -43,67 +63,127 @@ class StepTable:
         return "\n".join(out)
 
 
+def _decimal(value) -> Decimal:
+    """``value`` (a Fraction, a Decimal or a float) as a Decimal of at most 40 significant digits."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, Fraction):
+        return _CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return Decimal(float(value))
+
+
+def _root(value: Fraction) -> Decimal:
+    """The square root of an exact non-negative fraction, to 40 significant digits."""
+    return _CONTEXT.sqrt(_decimal(value))
+
+
+def _show(value, digits: int) -> str:
+    """A number for a table cell: ``digits`` decimals (30, 5.477), or scientific when it is huge or tiny.
+
+    Numbers from 10**-digits up to 1e9 look as :func:`rmsviz.formatting.fmt` prints them; others keep
+    ``digits`` significant decimals in scientific notation (1e+616, 7.071e-321) instead of turning
+    into a row of digits or into 0.
+    """
+    d = _decimal(value)
+    if d.is_zero():
+        return "0"
+    if Decimal(10) ** -digits <= abs(d) < _LARGE:
+        return fmt(float(d), digits)
+    mantissa, exponent = f"{d:.{digits}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent):+03d}"
+
+
+def _vector(x) -> np.ndarray:
+    """``x`` as a float64 vector, after the checks of :func:`rmsviz.rms` (ValueError/TypeError otherwise)."""
+    rms(x)  # raises ValueError or TypeError naming the problem: empty, NaN, text, ...
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"x must be one vector (1-d), got shape {arr.shape}")
+    return arr
+
+
+def _exact(x: np.ndarray) -> list[Fraction]:
+    return [Fraction(float(v)) for v in x]  # exact: every finite float is a fraction
+
+
+def _vector_title(x: np.ndarray, digits: int) -> str:
+    return "[" + ", ".join(_show(v, digits) for v in x) + "]"
+
+
 def rms_steps(x, digits: int = 3) -> StepTable:
     """Square, mean, root: the RMS of a vector, RMS(x) = sqrt(mean(x_i**2)) (notebook 01)."""
-    x = np.asarray(x, dtype=float)
-    value = float(rms(x))
-    rows = [[f"x{i + 1}", fmt(v, digits), fmt(v * v, digits)] for i, v in enumerate(x)]
+    x = _vector(x)
+    xs = _exact(x)
+    squares = [v * v for v in xs]
+    mean_square = sum(squares) / len(xs)
     return StepTable(
-        title=f"RMS of {[fmt(v, digits) for v in x]}".replace("'", ""),
-        columns=["feature", "x", "x²  (1. square)"],
-        rows=rows,
+        title=_("RMS of {x}").format(x=_vector_title(x, digits)),
+        columns=[_("feature"), _("x"), _("x²  (1. square)")],
+        rows=[[f"x{i + 1}", _show(v, digits), _show(s, digits)] for i, (v, s) in enumerate(zip(xs, squares))],
         results=[
-            ("2. mean of squares", f"({' + '.join(fmt(v * v, digits) for v in x)}) / {x.size} "
-                                   f"= {fmt(value**2, digits)}"),
-            ("3. root", f"sqrt({fmt(value**2, digits)}) = {fmt(value, digits)}"),
+            (_("2. mean of squares"), "({terms}) / {n} = {value}".format(
+                terms=" + ".join(_show(s, digits) for s in squares), n=len(xs), value=_show(mean_square, digits))),
+            (_("3. root"), "sqrt({ms}) = {root}".format(
+                ms=_show(mean_square, digits), root=_show(_root(mean_square), digits))),
         ],
     )
 
 
 def rms_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     """Square, mean, root, divide: RMSNorm(x) = x / sqrt(mean(x**2) + eps) (notebook 02)."""
-    x = np.asarray(x, dtype=float)
-    y = rms_norm(x, eps=eps)
-    ms = float(rms(x)) ** 2
-    denom = float(np.sqrt(ms + eps))
-    rows = [[f"x{i + 1}", fmt(v, digits), fmt(v * v, digits), f"{fmt(v, digits)} / {fmt(denom, digits)}",
-             fmt(out, digits)] for i, (v, out) in enumerate(zip(x, y))]
+    x = _vector(x)
+    y = rms_norm(x, eps=eps)  # also checks eps
+    xs = _exact(x)
+    mean_square = sum(v * v for v in xs) / len(xs)
+    denom = _root(mean_square + Fraction(float(eps)))
+    rows = [[f"x{i + 1}", _show(v, digits), _show(v * v, digits),
+             f"{_show(v, digits)} / {_show(denom, digits)}", _show(out, digits)]
+            for i, (v, out) in enumerate(zip(xs, y))]
     eps_part = f" + {eps:g}" if eps else ""
     return StepTable(
-        title=f"RMSNorm of {[fmt(v, digits) for v in x]}".replace("'", ""),
-        columns=["feature", "x", "1. x²", "4. x / RMS", "y"],
+        title=_("RMSNorm of {x}").format(x=_vector_title(x, digits)),
+        columns=[_("feature"), _("x"), _("1. x²"), _("4. x / RMS"), _("y")],
         rows=rows,
         results=[
-            ("2. mean of squares", fmt(ms, digits)),
-            ("3. RMS = sqrt(mean of squares" + eps_part + ")", fmt(denom, digits)),
-            ("check: RMS of y", fmt(float(rms(y)), digits)),
+            (_("2. mean of squares"), _show(mean_square, digits)),
+            (_("3. RMS = sqrt(mean of squares{eps})").format(eps=eps_part), _show(denom, digits)),
+            (_("check: RMS of y"), _show(float(rms(y)), digits)),
         ],
     )
 
 
-def _centred_table(title, x, d, std, y, digits, results) -> StepTable:
+def _centred(x: np.ndarray) -> tuple[list[Fraction], Fraction, list[Fraction], Fraction]:
+    """The values, their mean, the deviations from it and the sum of squared deviations, exactly."""
+    xs = _exact(x)
+    mean = sum(xs) / len(xs)
+    deviations = [v - mean for v in xs]
+    return xs, mean, deviations, sum(d * d for d in deviations)
+
+
+def _centred_table(title, xs, deviations, std, y, digits, results) -> StepTable:
     """The rows shared by every mean-centred table: x, x - mean, its square, the division, y."""
-    rows = [[f"x{i + 1}", fmt(v, digits), fmt(dv, digits), fmt(dv * dv, digits),
-             f"{fmt(dv, digits)} / {fmt(std, digits)}", fmt(out, digits)]
-            for i, (v, dv, out) in enumerate(zip(x, d, y))]
-    return StepTable(title=title, columns=["feature", "x", "1. x - mean", "2. (x - mean)²", "5. divide", "y"],
+    rows = [[f"x{i + 1}", _show(v, digits), _show(d, digits), _show(d * d, digits),
+             f"{_show(d, digits)} / {_show(std, digits)}", _show(out, digits)]
+            for i, (v, d, out) in enumerate(zip(xs, deviations, y))]
+    return StepTable(title=title, columns=[_("feature"), _("x"), _("1. x - mean"), _("2. (x - mean)²"),
+                                           _("5. divide"), _("y")],
                      rows=rows, results=results)
 
 
 def layer_norm_steps(x, eps: float = 0.0, digits: int = 3) -> StepTable:
     """Centre, square, mean, root, divide: the z-score LayerNorm(x) = (x - mean) / std (notebook 02)."""
-    x = np.asarray(x, dtype=float)
-    mean = float(np.mean(x))
-    d = x - mean
-    var = float(np.mean(d * d))
-    std = float(np.sqrt(var + eps))
-    y = layer_norm(x, eps=eps)
+    x = _vector(x)
+    y = layer_norm(x, eps=eps)  # also checks eps
+    xs, mean, deviations, sum_squares = _centred(x)
+    var = sum_squares / len(xs)
+    std = _root(var + Fraction(float(eps)))
     return _centred_table(
-        f"LayerNorm (z-score) of {[fmt(v, digits) for v in x]}".replace("'", ""), x, d, std, y, digits,
+        _("LayerNorm (z-score) of {x}").format(x=_vector_title(x, digits)), xs, deviations, std, y, digits,
         results=[
-            ("mean", fmt(mean, digits)),
-            ("3. variance (mean of squared deviations, 1/n)", fmt(var, digits)),
-            ("4. standard deviation", fmt(std, digits)),
+            (_("mean"), _show(mean, digits)),
+            (_("3. variance (mean of squared deviations, 1/n)"), _show(var, digits)),
+            (_("4. standard deviation"), _show(std, digits)),
         ],
     )
 
@@ -115,27 +195,41 @@ def z_score_steps(x, ddof: int = 1, digits: int = 3) -> StepTable:
     [2, 4, 6, 8] (its "std 2.58" is the sample std, ddof = 1). ``ddof=0`` gives LayerNorm's z-score
     (the same numbers as :func:`layer_norm_steps`). Notebook 02.
     """
-    x = np.asarray(x, dtype=float)
-    if ddof not in (0, 1):
+    if isinstance(ddof, bool) or ddof not in (0, 1):
         raise ValueError(f"ddof must be 0 (population) or 1 (sample), got {ddof!r}")
-    if x.ndim != 1 or x.size <= ddof:
+    x = _vector(x)
+    if x.size <= ddof:
         raise ValueError(f"x must be a vector with more than {ddof} entries, got shape {x.shape}")
-    mean = float(np.mean(x))
-    d = x - mean
-    ss = float(np.sum(d * d))
-    std = float(np.sqrt(ss / (x.size - ddof)))
-    if std == 0:
+    if np.all(x == x[0]):
         raise ValueError("x is constant: its standard deviation is 0 and the z-score is undefined")
-    which = "sample, 1/(n-1)" if ddof else "population, 1/n"
+    xs, mean, deviations, sum_squares = _centred(x)
+    std = _root(sum_squares / (len(xs) - ddof))
+    y = [_CONTEXT.divide(_decimal(d), std) for d in deviations]
+    which = _("sample, 1/(n-1)") if ddof else _("population, 1/n")
     return _centred_table(
-        f"z-score with the {which} std of {[fmt(v, digits) for v in x]}".replace("'", ""),
-        x, d, std, d / std, digits,
+        _("z-score with the {which} std of {x}").format(which=which, x=_vector_title(x, digits)),
+        xs, deviations, std, y, digits,
         results=[
-            ("mean", fmt(mean, digits)),
-            ("3. sum of squared deviations", fmt(ss, digits)),
-            (f"4. std = sqrt({fmt(ss, digits)} / {x.size - ddof})", fmt(std, digits)),
+            (_("mean"), _show(mean, digits)),
+            (_("3. sum of squared deviations"), _show(sum_squares, digits)),
+            (_("4. std = sqrt({ss} / {n})").format(ss=_show(sum_squares, digits), n=len(xs) - ddof),
+             _show(std, digits)),
         ],
     )
+
+
+_STATUS = {
+    "correct": N_("correct"),
+    "follows": N_("follows from an earlier wrong line"),
+    "error": N_("does not follow from the text's own earlier lines"),
+}
+
+
+def _status(audited) -> str:
+    """The verdict on one audited line of the text, in the words of the exercises (02.0)."""
+    if audited.is_correct:
+        return _(_STATUS["correct"])
+    return _(_STATUS["follows"] if audited.follows else _STATUS["error"])
 
 
 def text_audit_table(example: str) -> StepTable:
@@ -144,19 +238,22 @@ def text_audit_table(example: str) -> StepTable:
     ``example`` is ``"vector"`` ([2, 4, 6, 8]) or ``"apples"``. "from its own lines" recomputes each
     line from the numbers the text printed before it; "correct" computes it from the data.
     """
+    audited = audit_steps(example)
     rows = []
-    for a in audit_steps(example):
+    for a in audited:
         s = a.step
-        rows.append([s.id, s.korean, s.english, f"{s.printed:.{s.digits}f}",
+        rows.append([s.id, s.korean, _(s.english), f"{s.printed:.{s.digits}f}",
                      f"{a.from_text:.{s.digits + 2}f}", f"{a.correct:.{s.digits + 2}f}",
-                     a.status + (f" ({s.note})" if s.note else "")])
-    n_slips = sum(1 for a in audit_steps(example) if not a.follows)
-    n_wrong = sum(1 for a in audit_steps(example) if not a.is_correct)
+                     _status(a) + (f" ({_(s.note)})" if s.note else "")])
+    n_errors = sum(1 for a in audited if not a.follows)
+    n_wrong = sum(1 for a in audited if not a.is_correct)
     return StepTable(
-        title=f"The source text's '{example}' example, recomputed",
-        columns=["line", "the text (Korean)", "what it computes", "printed", "from its own lines",
-                 "correct", "status"],
+        title=_("The source text's '{example}' example, recomputed").format(example=example),
+        columns=[_("line"), _("the text (Korean)"), _("what it computes"), _("printed"),
+                 _("from its own lines"), _("correct"), _("status")],
         rows=rows,
-        results=[("lines that do not follow from the text's own numbers (slips)", str(n_slips)),
-                 ("printed numbers that are wrong for the data", f"{n_wrong} of {len(rows)}")],
+        results=[(_("lines that do not follow from the text's own earlier lines"),
+                  str(n_errors)),
+                 (_("printed numbers that are wrong for the data"),
+                  _("{wrong} of {total}").format(wrong=n_wrong, total=len(rows)))],
     )

@@ -1,0 +1,16 @@
+"""Numbers as text (rmsviz.formatting), the same on every machine."""
+
+import numpy as np
+import pytest
+
+from rmsviz.formatting import fmt, fmt_vector
+
+
+@pytest.mark.parametrize("value, text", [(30.0, "30"), (5.4772255, "5.477"), (-0.0001, "0"),
+                                         (0.365148, "0.365"), (-1.3416, "-1.342"), (2.5, "2.5")])
+def test_fmt(value, text):
+    assert fmt(value) == text
+
+
+def test_fmt_vector():
+    assert fmt_vector(np.array([[0.36515, 0.7303]]), 2) == "[0.37, 0.73]"
