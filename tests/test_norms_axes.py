@@ -78,7 +78,7 @@ def test_tuple_axis_forward_equals_reshaping_to_one_axis(xa, eps, data):
     assert_allclose(r.reshape(-1), rms(rows), rtol=1e-15)
     kept = rms(x, axis=axis, keepdims=True)
     assert kept.shape == tuple(1 if i in axes else s for i, s in enumerate(x.shape))
-    assert_allclose(kept, np.sqrt(np.mean(x**2, axis=axes, keepdims=True)), rtol=1e-13, atol=1e-300)
+    assert_array_equal(kept.reshape(r.shape), r)
 
 
 @given(arrays_with_axes(), st.sampled_from([1e-6, 1.0, None]), st.data())
