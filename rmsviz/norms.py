@@ -6,12 +6,28 @@ passes are the subject of notebook 04 and ``partial_rms_norm`` of notebook 05.
 Conventions (DESIGN.md section 2):
 
 * statistics are taken along ``axis`` (the features of one vector), vectorised over every other axis;
+  ``axis`` may be a tuple of axes, normalised together like PyTorch's ``normalized_shape``
+  (``axis=(-3, -2, -1)`` for (C, H, W)); a gain or bias then has the shape of those axes;
 * ``eps`` goes inside the square root, ``RMSNorm(x) = x / sqrt(mean(x**2) + eps) * g``;
+  ``eps=None`` means the machine epsilon of the compute dtype (PyTorch's ``rms_norm`` default),
+  for LayerNorm too (PyTorch's ``layer_norm`` has no ``None``; its default is 1e-5);
 * LayerNorm uses the population variance (divide by n, not n - 1);
 * integers are computed in float64, float16 in float32 (and returned as float16), other floats kept;
-* no overflow or underflow for any finite input: when the plain formula would overflow or lose
-  precision, the vector is first divided by its largest magnitude (the result is mathematically the
-  same, because both norms are invariant to a positive re-scaling apart from eps).
+  when eps, a gain, a bias or grad_out holds a value outside the compute dtype's range (float32 x
+  with eps=1e39 or 1e-100), that call computes in float64 and still returns x's dtype;
+* no overflow or underflow for any finite input: rows whose plain formula would overflow, underflow
+  or lose digits are re-scaled by a power of two first (exact; see :mod:`rmsviz._scaled`), each row
+  by its own factor. A result that does not fit the output dtype raises ValueError, never inf;
+* accuracy: forward outputs are within a few ulps of the exact value of each entry (LayerNorm: of
+  the largest entry of its vector); gradients within a few ulps of the size of their terms,
+  ``|grad_out * gain| / r`` (the usual normwise bound: a gradient that is a cancellation, such as
+  LayerNorm's for a constant grad_out, comes out as rounding noise of that size, not as exact 0).
+  When even that size is beyond the dtype's range, the gradient raises ValueError;
+* an empty batch (x of shape ``(0, n)``) gives an empty result; an empty normalised axis is an error;
+* a numpy masked array is honoured: statistics use the unmasked entries of each vector only, the
+  result is masked where x is (and wholly masked where a vector has no unmasked entry);
+* a PyTorch tensor is read through ``.detach()`` (rmsviz computes values; it records no gradient);
+  results are numpy arrays.
 
 Bad input raises ``ValueError`` or ``TypeError`` whose message names the problem.
 """
@@ -19,9 +35,25 @@ Bad input raises ``ValueError`` or ``TypeError`` whose message names the problem
 from __future__ import annotations
 
 import math
-import numbers
+from dataclasses import dataclass
 
 import numpy as np
+
+from rmsviz._scaled import backward, centred, column_sum, inverse_root, mean_square, plus_bias, times
+from rmsviz._validate import (
+    Layout,
+    RealArray,
+    as_real,
+    base_dtype,
+    check_eps,
+    check_feature_array,
+    check_grad_out,
+    check_p,
+    compute_dtype,
+    normalised_axes,
+    output_dtype,
+)
+from rmsviz.i18n import _
 
 __all__ = [
     "rms",
@@ -34,197 +66,109 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------------------------
-# Validation
+# One call's checked input, as rows (rows, n)
 
 
-def _as_real_array(value, name: str) -> np.ndarray:
-    """``value`` as a numpy array of real numbers, or a ValueError/TypeError naming the problem."""
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} must be a rectangular array of numbers ({exc})") from None
-    if arr.dtype.kind == "O":
-        if any(v is None for v in arr.flat):
-            # numpy would silently turn None into NaN
-            raise TypeError(f"{name} must hold real numbers, but it holds non-numeric objects (None)")
-        try:
-            arr = arr.astype(np.float64)
-        except OverflowError:
-            raise ValueError(f"{name} holds an integer too large for float64") from None
-        except (ValueError, TypeError):
-            raise TypeError(f"{name} must hold real numbers, but it holds non-numeric objects") from None
-    if arr.dtype.kind == "b":
-        raise TypeError(f"{name} must hold real numbers, not booleans")
-    if arr.dtype.kind == "c":
-        raise TypeError(f"{name} must hold real numbers, not complex numbers")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, but its dtype is {arr.dtype}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: it needs at least one value")
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity; every value must be finite")
-    return arr
+@dataclass
+class _Call:
+    layout: Layout
+    x: np.ndarray  # (rows, n) in the compute dtype, masked entries 0
+    mask: np.ndarray | None  # (rows, n), True where masked
+    count: int | np.ndarray  # entries that count per row: n, or (rows, 1) for a masked x
+    empty_rows: np.ndarray | None  # (rows, 1), True where every entry is masked
+    masked: bool
+    out_dtype: np.dtype
+    eps: float
+    gain: np.ndarray | None  # (n,) in the compute dtype
+    bias: np.ndarray | None
+    grad: np.ndarray | None  # (rows, n); 0 where grad_out or x is masked
+
+    def finish(self, y: np.ndarray, what: str, extra_mask: np.ndarray | None = None,
+               gradient: bool = False) -> np.ndarray:
+        """Rows back in x's layout and dtype; masked like x; ValueError if a value does not fit."""
+        mask = self.mask
+        if extra_mask is not None:
+            mask = extra_mask if mask is None else mask | extra_mask
+        with np.errstate(all="ignore"):
+            out = y.astype(self.out_dtype, copy=False)
+        finite = np.isfinite(out) if mask is None else np.isfinite(out) | mask
+        if not np.all(finite):
+            if gradient:
+                raise ValueError(_(
+                    "{what} does not fit in {dtype}: either it overflows, or it is a cancellation of "
+                    "terms that do (their size is |grad_out * gain| / r, with r the RMS or the "
+                    "standard deviation including eps)").format(what=what, dtype=self.out_dtype))
+            raise ValueError(_("{what} does not fit in {dtype}: the result overflows")
+                             .format(what=what, dtype=self.out_dtype))
+        out = self.layout.from_rows(out)
+        if self.masked:
+            full = np.zeros(y.shape, bool) if mask is None else mask
+            return np.ma.MaskedArray(out, mask=self.layout.from_rows(full))
+        return out
+
+    def finish_feature(self, a: np.ndarray, what: str) -> np.ndarray:
+        """A gradient with respect to gain or bias, in the normalised axes' shape and x's dtype."""
+        with np.errstate(all="ignore"):
+            out = a.astype(self.out_dtype, copy=False)
+        if not np.all(np.isfinite(out)):
+            raise ValueError(_("{what} does not fit in {dtype}: the result overflows")
+                             .format(what=what, dtype=self.out_dtype))
+        return out.reshape(self.layout.norm_shape)
+
+    def undefined_rows(self, inv: np.ndarray) -> bool:
+        """Some vector with entries (not wholly masked) has 1/r = 0: 0/0 with eps = 0."""
+        zero = inv == 0
+        if self.empty_rows is not None:
+            zero &= ~self.empty_rows
+        return bool(np.any(zero))
 
 
-def _compute_dtype(arr: np.ndarray) -> np.dtype:
-    if arr.dtype.kind in "iu":
-        return np.dtype(np.float64)
-    if arr.dtype == np.float16:
-        return np.dtype(np.float32)
-    return arr.dtype
+def _prepare(x, axis, eps=0.0, gain=None, bias=None, grad_out=None, with_grad=False) -> _Call:
+    """Check every argument (in the order of the signature) and lay x out as rows."""
+    xa = as_real(x, "x", allow_empty=True)
+    if xa.data.ndim == 0:
+        raise ValueError(_("x must have at least one dimension (a vector of features), got a scalar"))
+    layout = Layout(xa.data.shape, normalised_axes(axis, xa.data.ndim))
+    if layout.n == 0:
+        raise ValueError(_("x is empty along {where}: there are no features to normalise")
+                         .format(where=layout.describe()))
+    base = base_dtype(xa.data.dtype)
+    eps = check_eps(eps, base)
+    gain_a = check_feature_array(gain, "gain", layout)
+    bias_a = check_feature_array(bias, "bias", layout)
+    grad_a: RealArray | None = check_grad_out(grad_out, layout) if with_grad else None
+    dtype = compute_dtype(base, eps, gain_a, bias_a, grad_a)
+    with np.errstate(all="ignore"):
+        rows = layout.to_rows(xa.data).astype(dtype, copy=False)  # read only: never written to
+
+        def feature(a):
+            return None if a is None else a.data.reshape(-1).astype(dtype, copy=False)
+
+        mask = count = empty = None
+        if xa.mask is not None:
+            mask = layout.to_rows(xa.mask)
+            counted = layout.n - np.sum(mask, axis=-1, keepdims=True)
+            empty = counted == 0
+            count = np.maximum(counted, 1).astype(dtype)  # an all-masked row is all zeros: no 0/0
+        grad = None
+        if grad_a is not None:
+            grad = layout.to_rows(grad_a.data).astype(dtype, copy=False)
+            if mask is not None:
+                grad = np.where(mask, dtype.type(0), grad)  # a masked output has no gradient
+    return _Call(layout, rows, mask, layout.n if count is None else count, empty, xa.masked,
+                 output_dtype(xa.data.dtype), eps, feature(gain_a), feature(bias_a), grad)
 
 
-def _output_dtype(arr: np.ndarray) -> np.dtype:
-    return np.dtype(np.float64) if arr.dtype.kind in "iu" else arr.dtype
+def _rms_normalised(c: _Call):
+    """(v, inv, shift, e) per row: ``x / sqrt(mean(x**2) + eps) = v * inv * 2**shift``, 1/r = inv * 2**-e."""
+    q, e = mean_square(c.x, c.count, c.eps)
+    return c.x, inverse_root(q), -e, e
 
 
-def _check_axis(axis, ndim: int) -> int:
-    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
-    axis = int(axis)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"axis {axis} is out of range for an input with {ndim} dimension(s)")
-    return axis % ndim
-
-
-def _check_eps(eps, compute_dtype: np.dtype, allow_none: bool) -> float:
-    """eps as a float; ``None`` (PyTorch's rms_norm default) means the compute dtype's machine epsilon."""
-    if eps is None and allow_none:
-        return float(np.finfo(compute_dtype).eps)
-    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real):
-        raise TypeError(f"eps must be a real number, got {type(eps).__name__}")
-    eps = float(eps)
-    if not math.isfinite(eps):
-        raise ValueError(f"eps must be finite, got {eps}")
-    if eps < 0:
-        raise ValueError(f"eps must be >= 0, got {eps}")
-    return eps
-
-
-def _check_feature_vector(value, name: str, n: int, dtype: np.dtype):
-    """A gain or bias: None, or a finite real vector of shape (n,) cast to the compute dtype."""
-    if value is None:
-        return None
-    arr = _as_real_array(value, name)
-    if arr.shape != (n,):
-        raise ValueError(
-            f"{name} must have shape ({n},) to match the normalised axis of length {n}, "
-            f"got shape {arr.shape}"
-        )
-    return arr.astype(dtype, copy=False)
-
-
-def _prepare(x, axis):
-    """Validate x and move the normalised axis last: (x in compute dtype, axis, output dtype)."""
-    arr = _as_real_array(x, "x")
-    if arr.ndim == 0:
-        raise ValueError("x must have at least one dimension (a vector of features), got a scalar")
-    axis = _check_axis(axis, arr.ndim)
-    xc = np.moveaxis(arr.astype(_compute_dtype(arr), copy=False), axis, -1)
-    return xc, axis, _output_dtype(arr)
-
-
-def _finish(y: np.ndarray, axis: int, out_dtype: np.dtype, what: str) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        y = np.moveaxis(y, -1, axis).astype(out_dtype, copy=False)
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{what} does not fit in {out_dtype}: the result overflows")
-    return y
-
-
-def _check_grad_out(grad_out, x_shape_original: tuple, axis: int, dtype: np.dtype) -> np.ndarray:
-    g = _as_real_array(grad_out, "grad_out")
-    if g.shape != x_shape_original:
-        raise ValueError(f"grad_out must have the same shape as x {x_shape_original}, got {g.shape}")
-    return np.moveaxis(g.astype(dtype, copy=False), axis, -1)
-
-
-# ----------------------------------------------------------------------------------------------
-# Scale-safe statistics (axis last, keepdims)
-
-
-def _needs_rescue(stat: np.ndarray, n: int, dtype: np.dtype) -> np.ndarray:
-    """Rows where a mean of squares overflowed or is so small that squares may have underflowed."""
-    info = np.finfo(dtype)
-    return ~np.isfinite(stat) | (stat < n * info.tiny / info.eps)
-
-
-def _rms_parts(xc: np.ndarray, eps):
-    """(scale, inv), keepdims, with ``x / sqrt(mean(x**2) + eps) == (x / scale) * inv`` per row.
-
-    Most rows take the plain formula (scale 1). A row whose mean of squares overflows or underflows
-    is first divided by its largest magnitude m: then ``inv = 1 / sqrt(mean((x/m)**2) + eps/m**2)``,
-    and when ``eps/m**2`` overflows, eps dwarfs the data and ``inv = m / sqrt(eps)``. An all-zero
-    row gets ``inv = 1/sqrt(eps)`` (0 when eps = 0, so that it maps to zeros).
-    ``eps`` may be a float or a keepdims array.
-    """
-    n = xc.shape[-1]
-    with np.errstate(over="ignore", under="ignore", divide="ignore"):
-        ms = np.mean(np.square(xc), axis=-1, keepdims=True)
-        inv = 1.0 / np.sqrt(ms + eps)
-    scale = np.ones_like(ms)
-    bad = _needs_rescue(ms, n, xc.dtype)
-    if np.any(bad):
-        m = np.max(np.abs(xc), axis=-1, keepdims=True)
-        safe_m = np.where(m > 0, m, 1.0).astype(xc.dtype)
-        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-            ms_scaled = np.mean(np.square(xc / safe_m), axis=-1, keepdims=True)
-            t = (eps / safe_m) / safe_m
-            rescued = 1.0 / np.sqrt(ms_scaled + t)
-            rescued = np.where(np.isfinite(t), rescued, safe_m / np.sqrt(eps))
-            zero_inv = np.where(np.asarray(eps) > 0, 1.0 / np.sqrt(eps), 0.0)
-            rescued = np.where(m > 0, rescued, zero_inv)
-        inv = np.where(bad, rescued, inv).astype(xc.dtype, copy=False)
-        scale = np.where(bad, safe_m, scale).astype(xc.dtype, copy=False)
-    return scale, inv.astype(xc.dtype, copy=False)
-
-
-def _apply(xc: np.ndarray, scale: np.ndarray, inv: np.ndarray) -> np.ndarray:
-    """(x / scale) * inv, skipping the division when every scale is 1."""
-    with np.errstate(over="ignore", under="ignore"):
-        if np.all(scale == 1):
-            return xc * inv
-        return (xc / scale) * inv
-
-
-def _inverse_of(scale: np.ndarray, inv: np.ndarray) -> np.ndarray:
-    """inv / scale, the factor 1/r of the backward pass (may overflow only for subnormal data)."""
-    with np.errstate(over="ignore", under="ignore"):
-        return inv / scale
-
-
-def _centred(xc: np.ndarray):
-    """(d, S): d = (x - mean(x)) / S along the last axis, overflow-safe, exactly 0 for constant rows.
-
-    S is 1 unless x - mean(x) overflows, in which case S is the row's largest magnitude.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        d = xc - np.mean(xc, axis=-1, keepdims=True)
-    S = np.ones(xc.shape[:-1] + (1,), dtype=xc.dtype)
-    if not np.all(np.isfinite(d)):
-        m = np.max(np.abs(xc), axis=-1, keepdims=True)
-        S = np.where(m > 0, m, 1.0).astype(xc.dtype)
-        s = xc / S
-        d = s - np.mean(s, axis=-1, keepdims=True)
-    constant = np.max(xc, axis=-1, keepdims=True) == np.min(xc, axis=-1, keepdims=True)
-    if np.any(constant):
-        d = np.where(constant, 0.0, d).astype(xc.dtype, copy=False)
-    return d, S
-
-
-def _ln_parts(xc: np.ndarray, eps: float):
-    """(xhat, inv_sigma): xhat = (x - mean) / sigma, sigma = sqrt(var + eps), overflow-safe.
-
-    With d = (x - mean)/S: sigma = S * sqrt(var(d) + eps/S**2), so xhat is RMSNorm of d with eps/S**2.
-    """
-    d, S = _centred(xc)
-    with np.errstate(under="ignore"):
-        eps_d = eps if np.all(S == 1) else (eps / S) / S
-    scale, inv = _rms_parts(d, eps_d)
-    xhat = _apply(d, scale, inv)
-    with np.errstate(over="ignore", under="ignore"):
-        inv_sigma = inv / scale / S
-    return xhat, inv_sigma
+def _layer_normalised(c: _Call):
+    """(v, inv, shift, e) per row: ``(x - mean) / sqrt(var + eps) = v * inv * 2**shift``, 1/sigma = inv * 2**-e."""
+    d, k0, q, e = centred(c.x, c.count, c.mask, c.eps)
+    return d, inverse_root(q), k0 - e, e
 
 
 # ----------------------------------------------------------------------------------------------
@@ -236,14 +180,17 @@ def rms(x, axis=-1, keepdims=False):
 
     Introduced in notebook 01 (square, mean, root). Overflow-safe: ``rms([1e200, 3e200])`` is
     ``sqrt(5) * 1e200``. Returns an array (a 0-d array for a single vector); float16 input is
-    computed in float32 and returned as float16.
+    computed in float32 and returned as float16. ``axis`` may be a tuple of axes.
     """
-    xc, axis, out_dtype = _prepare(x, axis)
-    scale, inv = _rms_parts(xc, 0.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        value = np.where(inv > 0, scale / np.where(inv > 0, inv, 1.0), 0.0).astype(xc.dtype)
-    out = _finish(value, axis, out_dtype, "rms(x)")
-    return out if keepdims else np.squeeze(out, axis=axis)
+    c = _prepare(x, axis)
+    with np.errstate(all="ignore"):
+        q, e = mean_square(c.x, c.count, 0.0)
+        value = np.ldexp(np.sqrt(q), e).astype(c.out_dtype)
+    out = c.layout.from_row_values(value, keepdims)
+    if c.masked:
+        empty = np.zeros(value.shape, bool) if c.empty_rows is None else c.empty_rows
+        return np.ma.MaskedArray(out, mask=c.layout.from_row_values(empty, keepdims))
+    return out
 
 
 def rms_norm(x, gain=None, eps=1e-6, axis=-1):
@@ -252,17 +199,13 @@ def rms_norm(x, gain=None, eps=1e-6, axis=-1):
     Introduced in notebook 02. One statistic (the RMS), no mean subtraction: every sign and every
     ratio between features is kept, and the output has RMS 1 (eps aside). ``eps=None`` follows
     PyTorch's ``rms_norm`` default: the machine epsilon of the compute dtype. The zero vector maps to
-    zeros, also with ``eps=0``.
+    zeros, also with ``eps=0``. ``gain`` has the shape of the normalised axes.
     """
-    xc, axis, out_dtype = _prepare(x, axis)
-    n = xc.shape[-1]
-    eps = _check_eps(eps, xc.dtype, allow_none=True)
-    gain = _check_feature_vector(gain, "gain", n, xc.dtype)
-    y = _apply(xc, *_rms_parts(xc, eps))
-    if gain is not None:
-        with np.errstate(over="ignore", invalid="ignore"):
-            y = y * gain
-    return _finish(y, axis, out_dtype, "rms_norm(x)")
+    c = _prepare(x, axis, eps, gain)
+    with np.errstate(all="ignore"):
+        v, inv, shift, _e = _rms_normalised(c)
+        y = times(v, inv, shift, c.gain)
+    return c.finish(y, "rms_norm(x)")
 
 
 def layer_norm(x, gain=None, bias=None, eps=1e-6, axis=-1):
@@ -270,20 +213,16 @@ def layer_norm(x, gain=None, bias=None, eps=1e-6, axis=-1):
 
     Introduced in notebook 02 (it is the z-score the source text calls RMSNorm). ``var`` is the
     population variance ``mean((x - mean(x))**2)``. A constant vector maps to zeros (plus bias),
-    also with ``eps=0``.
+    also with ``eps=0``. ``eps=None`` is the machine epsilon of the compute dtype, as for
+    ``rms_norm`` (PyTorch's ``layer_norm`` has no None and defaults to 1e-5). With a tuple
+    ``axis`` this is PyTorch's LayerNorm over ``normalized_shape``. The mean is corrected once
+    where it dominates the spread, so ``layer_norm([1, 1 + 2**-52], eps=0)`` is ``[-1, 1]``.
     """
-    xc, axis, out_dtype = _prepare(x, axis)
-    n = xc.shape[-1]
-    eps = _check_eps(eps, xc.dtype, allow_none=False)
-    gain = _check_feature_vector(gain, "gain", n, xc.dtype)
-    bias = _check_feature_vector(bias, "bias", n, xc.dtype)
-    y, _ = _ln_parts(xc, eps)
-    with np.errstate(over="ignore", invalid="ignore"):
-        if gain is not None:
-            y = y * gain
-        if bias is not None:
-            y = y + bias
-    return _finish(y, axis, out_dtype, "layer_norm(x)")
+    c = _prepare(x, axis, eps, gain, bias)
+    with np.errstate(all="ignore"):
+        v, inv, shift, _e = _layer_normalised(c)
+        y = plus_bias(times(v, inv, shift, c.gain), c.bias, v, inv, shift, c.gain)
+    return c.finish(y, "layer_norm(x)")
 
 
 def partial_rms_norm(x, p, gain=None, eps=1e-6, axis=-1):
@@ -291,33 +230,32 @@ def partial_rms_norm(x, p, gain=None, eps=1e-6, axis=-1):
 
     Introduced in notebook 05. The RMS is estimated from the first k features only (the paper's
     partial RMSNorm; it reports training still converges at p = 6.25%), then every feature is
-    divided by it. ``p = 1`` is exactly ``rms_norm``.
+    divided by it. ``p = 1`` is exactly ``rms_norm``. With a tuple ``axis``, the features are the
+    normalised block in C order. For a masked x the estimate uses the unmasked entries among the
+    first k; a vector with none of them unmasked comes back wholly masked.
     """
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
-        raise TypeError(f"p must be a real number in (0, 1], got {type(p).__name__}")
-    p = float(p)
-    if not (0.0 < p <= 1.0):
-        raise ValueError(f"p must be in (0, 1], got {p}")
-    xc, axis, out_dtype = _prepare(x, axis)
-    n = xc.shape[-1]
-    eps = _check_eps(eps, xc.dtype, allow_none=True)
-    gain = _check_feature_vector(gain, "gain", n, xc.dtype)
-    k = partial_count(n, p)
-    head = xc[..., :k]
-    scale, inv = _rms_parts(head, eps)
-    if eps == 0:
-        head_zero = np.max(np.abs(head), axis=-1, keepdims=True) == 0
-        tail_nonzero = np.max(np.abs(xc), axis=-1, keepdims=True) > 0
-        if np.any(head_zero & tail_nonzero):
-            raise ValueError(
-                f"the first k={k} features of a vector are all zero while others are not, and eps=0: "
-                "its partial RMS is 0 and the output is undefined (use eps > 0)"
-            )
-    y = _apply(xc, scale, inv)
-    if gain is not None:
-        with np.errstate(over="ignore", invalid="ignore"):
-            y = y * gain
-    return _finish(y, axis, out_dtype, "partial_rms_norm(x)")
+    p = check_p(p)
+    c = _prepare(x, axis, eps, gain)
+    k = partial_count(c.layout.n, p)
+    head = c.x[:, :k]
+    count, no_head = k, None
+    if c.mask is not None:
+        counted = k - np.sum(c.mask[:, :k], axis=-1, keepdims=True)
+        no_head = np.broadcast_to(counted == 0, c.x.shape)
+        count = np.maximum(counted, 1).astype(c.x.dtype)
+    with np.errstate(all="ignore"):
+        q, e = mean_square(head, count, c.eps)
+        inv = inverse_root(q)
+        if c.eps == 0:
+            zero_head = inv == 0
+            if no_head is not None:
+                zero_head &= ~no_head[:, :1]
+            if np.any(zero_head & (np.max(np.abs(c.x), axis=-1, keepdims=True) > 0)):
+                raise ValueError(_(
+                    "the first k={k} features of a vector are all zero while others are not, and eps=0: "
+                    "its partial RMS is 0 and the output is undefined (use eps > 0)").format(k=k))
+        y = times(c.x, inv, -e, c.gain)
+    return c.finish(y, "partial_rms_norm(x)", extra_mask=no_head)
 
 
 def partial_count(n: int, p: float) -> int:
@@ -338,27 +276,19 @@ def rms_norm_backward(x, grad_out, gain=None, eps=1e-6, axis=-1):
         grad_x    = (d - xhat * mean(d * xhat)) / r
         grad_gain = sum of grad_out * xhat over every axis but ``axis``   (None without a gain)
 
-    With eps = 0, ``x . grad_x = 0``: no gradient flows along x itself.
+    With eps = 0, ``x . grad_x = 0``: no gradient flows along x itself. ``axis`` may be a tuple
+    (n is then the size of the normalised block and grad_gain has its shape).
     """
-    xc, ax, out_dtype = _prepare(x, axis)
-    n = xc.shape[-1]
-    eps = _check_eps(eps, xc.dtype, allow_none=True)
-    gain = _check_feature_vector(gain, "gain", n, xc.dtype)
-    g = _check_grad_out(grad_out, np.shape(x), ax, xc.dtype)
-    scale, inv = _rms_parts(xc, eps)
-    if eps == 0 and np.any(inv == 0):
-        raise ValueError("the gradient of RMSNorm at the zero vector is undefined when eps=0")
-    xhat = _apply(xc, scale, inv)
-    factor = _inverse_of(scale, inv)  # 1 / r
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        d = g * gain if gain is not None else g
-        grad_x = (d - xhat * np.mean(d * xhat, axis=-1, keepdims=True)) * factor
-    grad_x = _finish(grad_x, ax, out_dtype, "the gradient with respect to x")
-    grad_gain = None
-    if gain is not None:
-        with np.errstate(over="ignore", invalid="ignore"):
-            grad_gain = np.sum((g * xhat).reshape(-1, n), axis=0)
-        grad_gain = _finish(grad_gain, 0, out_dtype, "the gradient with respect to gain")
+    c = _prepare(x, axis, eps, gain, grad_out=grad_out, with_grad=True)
+    with np.errstate(all="ignore"):
+        v, inv, shift, e = _rms_normalised(c)
+        if c.eps == 0 and c.undefined_rows(inv):
+            raise ValueError(_("the gradient of RMSNorm at the zero vector is undefined when eps=0"))
+        grad_x = backward(c.grad, c.gain, times(v, inv, shift), inv, e, c.count, c.mask, centre=False)
+        grad_gain = None if c.gain is None else column_sum(times(v, inv, shift, c.grad))
+    grad_x = c.finish(grad_x, _("the gradient with respect to x"), gradient=True)
+    if grad_gain is not None:
+        grad_gain = c.finish_feature(grad_gain, _("the gradient with respect to gain"))
     return grad_x, grad_gain
 
 
@@ -371,32 +301,20 @@ def layer_norm_backward(x, grad_out, gain=None, bias=None, eps=1e-6, axis=-1):
         grad_x    = (d - mean(d) - xhat * mean(d * xhat)) / sigma
         grad_gain = sum of grad_out * xhat over every axis but ``axis``   (None without a gain)
         grad_bias = sum of grad_out over every axis but ``axis``          (None without a bias)
+
+    ``eps=None`` is the compute dtype's machine epsilon, as in ``layer_norm``.
     """
-    xc, ax, out_dtype = _prepare(x, axis)
-    n = xc.shape[-1]
-    eps = _check_eps(eps, xc.dtype, allow_none=False)
-    gain = _check_feature_vector(gain, "gain", n, xc.dtype)
-    bias = _check_feature_vector(bias, "bias", n, xc.dtype)
-    g = _check_grad_out(grad_out, np.shape(x), ax, xc.dtype)
-    xhat, inv_sigma = _ln_parts(xc, eps)
-    if eps == 0 and np.any(inv_sigma == 0):
-        raise ValueError("the gradient of LayerNorm at a constant vector is undefined when eps=0")
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        d = g * gain if gain is not None else g
-        grad_x = (
-            d
-            - np.mean(d, axis=-1, keepdims=True)
-            - xhat * np.mean(d * xhat, axis=-1, keepdims=True)
-        ) * inv_sigma
-    grad_x = _finish(grad_x, ax, out_dtype, "the gradient with respect to x")
-    grad_gain = grad_bias = None
-    with np.errstate(over="ignore", invalid="ignore"):
-        if gain is not None:
-            grad_gain = np.sum((g * xhat).reshape(-1, n), axis=0)
-        if bias is not None:
-            grad_bias = np.sum(g.reshape(-1, n), axis=0)
-    if gain is not None:
-        grad_gain = _finish(grad_gain, 0, out_dtype, "the gradient with respect to gain")
-    if bias is not None:
-        grad_bias = _finish(grad_bias, 0, out_dtype, "the gradient with respect to bias")
+    c = _prepare(x, axis, eps, gain, bias, grad_out=grad_out, with_grad=True)
+    with np.errstate(all="ignore"):
+        v, inv, shift, e = _layer_normalised(c)
+        if c.eps == 0 and c.undefined_rows(inv):
+            raise ValueError(_("the gradient of LayerNorm at a constant vector is undefined when eps=0"))
+        grad_x = backward(c.grad, c.gain, times(v, inv, shift), inv, e, c.count, c.mask, centre=True)
+        grad_gain = None if c.gain is None else column_sum(times(v, inv, shift, c.grad))
+        grad_bias = None if c.bias is None else column_sum(c.grad)
+    grad_x = c.finish(grad_x, _("the gradient with respect to x"), gradient=True)
+    if grad_gain is not None:
+        grad_gain = c.finish_feature(grad_gain, _("the gradient with respect to gain"))
+    if grad_bias is not None:
+        grad_bias = c.finish_feature(grad_bias, _("the gradient with respect to bias"))
     return grad_x, grad_gain, grad_bias

@@ -3,7 +3,10 @@
 Issue 2 lists: empty input, NaN or infinity, non-numeric values, negative or non-finite eps, an axis
 out of range, a gain or bias whose shape does not match the normalised axis, a grad_out whose shape
 differs from x, p outside (0, 1]. Also: strings, booleans, complex numbers, ragged nesting, a scalar,
-a non-integer axis, a non-numeric eps or p, and the undefined cases with eps = 0.
+a non-integer axis, a non-numeric eps or p, and the undefined cases with eps = 0. Issue 10 adds tuple
+axes (duplicates, empty tuples, non-integers inside), gains for several axes, integers too large for
+float64 as eps or p (a ValueError, not OverflowError), and masked gains. An empty batch is not an
+error (tests/test_norms_axes.py); an empty normalised axis is.
 """
 
 from __future__ import annotations
@@ -57,8 +60,6 @@ WITH_EPS = {k: v for k, v in ALL.items() if k != "rms"}
 WITH_GAIN = WITH_EPS
 WITH_BIAS = {k: ALL[k] for k in ("layer_norm", "layer_norm_backward")}
 BACKWARD = {k: ALL[k] for k in ("rms_norm_backward", "layer_norm_backward")}
-# eps=None means "machine epsilon" for the RMSNorm family only (PyTorch's rms_norm default)
-EPS_NONE_REJECTED = {k: ALL[k] for k in ("layer_norm", "layer_norm_backward")}
 
 
 def _ids(d):
@@ -71,9 +72,8 @@ def _ids(d):
 
 BAD_X = [
     # (id, value, exception, message fragment)
-    ("empty list", [], ValueError, r"x is empty"),
-    ("empty rows", np.zeros((3, 0)), ValueError, r"x is empty"),
-    ("empty batch", np.zeros((0, 4)), ValueError, r"x is empty"),
+    ("empty list", [], ValueError, r"x is empty along the normalised axis of length 0"),
+    ("empty rows", np.zeros((3, 0)), ValueError, r"x is empty along the normalised axis of length 0"),
     ("nan", [1.0, math.nan, 3.0], ValueError, r"x contains NaN or infinity"),
     ("inf", [1.0, math.inf], ValueError, r"x contains NaN or infinity"),
     ("-inf", [[1.0, 2.0], [-math.inf, 0.0]], ValueError, r"x contains NaN or infinity"),
@@ -150,10 +150,16 @@ def test_bad_eps(fn, eps, exc, match):
         fn(GOOD, eps=eps)
 
 
-@pytest.mark.parametrize("fn", EPS_NONE_REJECTED.values(), ids=_ids(EPS_NONE_REJECTED))
-def test_eps_none_is_rejected_by_layer_norm(fn):
-    with pytest.raises(TypeError, match=r"eps must be a real number, got NoneType"):
-        fn(GOOD, eps=None)
+@pytest.mark.parametrize("fn", WITH_EPS.values(), ids=_ids(WITH_EPS))
+def test_eps_too_large_for_float64_is_a_value_error(fn):
+    # finding 9 of the robustness review: float(10**400) raised OverflowError
+    with pytest.raises(ValueError, match=r"eps must be finite, got an integer too large for float64"):
+        fn(GOOD, eps=10**400)
+
+
+def test_p_too_large_for_float64_is_a_value_error():
+    with pytest.raises(ValueError, match=r"p must be in \(0, 1\], got an integer too large for float64"):
+        partial_rms_norm(GOOD, 10**400)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,11 +171,15 @@ BAD_AXIS = [
     ("-2 for 1-D", GOOD, -2, ValueError, r"axis -2 is out of range"),
     ("2 for 2-D", np.ones((2, 4)), 2, ValueError, r"axis 2 is out of range for an input with 2 dim"),
     ("-3 for 2-D", np.ones((2, 4)), -3, ValueError, r"axis -3 is out of range"),
-    ("float", GOOD, 0.0, TypeError, r"axis must be an integer, got float"),
-    ("string", GOOD, "0", TypeError, r"axis must be an integer, got str"),
-    ("None", GOOD, None, TypeError, r"axis must be an integer, got NoneType"),
-    ("bool", GOOD, True, TypeError, r"axis must be an integer, got bool"),
-    ("tuple", np.ones((2, 4)), (0, 1), TypeError, r"axis must be an integer, got tuple"),
+    ("float", GOOD, 0.0, TypeError, r"axis must be an integer or a tuple of integers, got float"),
+    ("string", GOOD, "0", TypeError, r"axis must be an integer or a tuple of integers, got str"),
+    ("None", GOOD, None, TypeError, r"axis must be an integer or a tuple of integers, got NoneType"),
+    ("bool", GOOD, True, TypeError, r"axis must be an integer or a tuple of integers, got bool"),
+    ("float in tuple", np.ones((2, 4)), (0, 1.0), TypeError, r"tuple of integers, got float"),
+    ("empty tuple", np.ones((2, 4)), (), ValueError, r"axis must name at least one axis, got an empty tuple"),
+    ("duplicate", np.ones((2, 4)), (1, 1), ValueError, r"axis 1 is given more than once in \(1, 1\)"),
+    ("duplicate negative", np.ones((2, 4)), (-1, 1), ValueError, r"axis 1 is given more than once in \(-1, 1\)"),
+    ("out of range in tuple", np.ones((2, 4)), (0, 2), ValueError, r"axis 2 is out of range for an input with 2 dim"),
 ]
 
 
@@ -213,6 +223,25 @@ def test_bad_gain(fn, gain, exc, match):
 def test_bad_bias(fn, bias, exc, match):
     with pytest.raises(exc, match=match.format(name="bias")):
         fn(GOOD, bias=bias)
+
+
+@pytest.mark.parametrize("fn", WITH_GAIN.values(), ids=_ids(WITH_GAIN))
+def test_gain_for_several_axes_must_have_their_shape(fn):
+    # like torch's normalized_shape: the gain of axes (1, 2) of a (2, 3, 4) array has shape (3, 4)
+    x = np.arange(24.0).reshape(2, 3, 4)
+    with pytest.raises(ValueError, match=r"gain must have shape \(3, 4\) to match the normalised axes "
+                                         r"\(1, 2\) of shape \(3, 4\), got shape \(12,\)"):
+        fn(x, gain=np.ones(12), axis=(1, 2))
+    with pytest.raises(ValueError, match=r"gain must have shape \(3, 4\).*got shape \(4, 3\)"):
+        fn(x, gain=np.ones((4, 3)), axis=(-1, -2))  # the order of the axes in x, not in the tuple
+    fn(x, gain=np.ones((3, 4)), axis=(2, 1))
+
+
+@pytest.mark.parametrize("fn", WITH_GAIN.values(), ids=_ids(WITH_GAIN))
+def test_masked_gain_is_refused(fn):
+    gain = np.ma.array([1.0, 1.0, 1.0, 1.0], mask=[0, 1, 0, 0])
+    with pytest.raises(TypeError, match=r"gain is a masked array.*gain.filled\(value\)"):
+        fn(GOOD, gain=gain)
 
 
 @pytest.mark.parametrize("fn", WITH_GAIN.values(), ids=_ids(WITH_GAIN))

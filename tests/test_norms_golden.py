@@ -30,6 +30,11 @@ def _arr(v):
     return None if v is None else np.asarray(v, dtype=np.float64)
 
 
+def _axis(case):
+    """JSON keeps a tuple of axes as a list."""
+    return tuple(case["axis"]) if isinstance(case["axis"], list) else case["axis"]
+
+
 def _rmsviz(function, x, grad_out, gain, bias, eps, axis):
     """(output, grad_x, grad_gain, grad_bias) from rmsviz."""
     if function == "rms_norm":
@@ -64,8 +69,9 @@ def test_golden_file_is_complete():
     functions = {c["function"] for c in CASES}
     assert functions == {"rms_norm", "layer_norm"}
     assert any(c["eps"] is None and c["function"] == "rms_norm" for c in CASES)
+    assert any(c["eps"] is None and c["function"] == "layer_norm" for c in CASES)
     assert len({tuple(c["shape"]) for c in CASES}) >= 4
-    assert {c["axis"] for c in CASES} >= {-1, 0, 1}
+    assert {_axis(c) for c in CASES} >= {-1, 0, 1, (-3, -2, -1), (0, 2), (1, 2)}
     for c in CASES:
         assert np.shape(c["x"]) == tuple(c["shape"]) == np.shape(c["output"]) == np.shape(c["grad_x"])
 
@@ -73,7 +79,7 @@ def test_golden_file_is_complete():
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_matches_stored_torch_values(case):
     x, g_out = _arr(case["x"]), _arr(case["grad_out"])
-    ours = _rmsviz(case["function"], x, g_out, _arr(case["gain"]), _arr(case["bias"]), case["eps"], case["axis"])
+    ours = _rmsviz(case["function"], x, g_out, _arr(case["gain"]), _arr(case["bias"]), case["eps"], _axis(case))
     theirs = tuple(_arr(case[k]) for k in ("output", "grad_x", "grad_gain", "grad_bias"))
     _assert_matches(ours, theirs)
 
@@ -85,6 +91,18 @@ def test_eps_none_is_not_eps_zero_or_default():
     x, expected = _arr(case["x"]), _arr(case["output"])
     assert_allclose(rms_norm(x, eps=None), expected, rtol=RTOL, atol=ATOL)
     assert not np.allclose(rms_norm(x), expected, rtol=1e-3)  # eps = 1e-6 differs visibly
+
+
+def test_layer_norm_eps_none_is_machine_epsilon():
+    # issue 10: layer_norm accepts eps=None like rms_norm (machine epsilon of the compute dtype; the
+    # golden file passes torch.finfo(float64).eps to torch's layer_norm, which has no None). The
+    # inputs (scale 1e-7, variance ~1e-14) make that eps visible beside 1e-6 and beside 0.
+    case = next(c for c in CASES if c["name"] == "ln_eps_none")
+    x, expected = _arr(case["x"]), _arr(case["output"])
+    assert_allclose(layer_norm(x, eps=None), expected, rtol=RTOL, atol=ATOL)
+    assert_allclose(layer_norm(x, eps=np.finfo(np.float64).eps), expected, rtol=RTOL, atol=ATOL)
+    assert not np.allclose(layer_norm(x), expected, rtol=1e-3)
+    assert not np.allclose(layer_norm(x, eps=0), expected, rtol=1e-5, atol=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,27 +134,32 @@ def _torch(torch, function, x, grad_out, gain, bias, eps, axis, dtype=None):
 def test_stored_values_still_match_live_torch(torch_mod, case):
     x, g_out = _arr(case["x"]), _arr(case["grad_out"])
     live = _torch(torch_mod, case["function"], x, g_out, _arr(case["gain"]), _arr(case["bias"]),
-                  case["eps"], case["axis"])
+                  case["eps"], _axis(case))
     stored = tuple(_arr(case[k]) for k in ("output", "grad_x", "grad_gain", "grad_bias"))
     _assert_matches(live, stored)
 
 
 def _random_case(seed):
+    """Every third case normalises a tuple of axes (any of them, negative or not, in any order)."""
     rng = np.random.default_rng(seed)
     ndim = int(rng.integers(1, 4))
     shape = tuple(int(s) for s in rng.integers(1, 7, size=ndim))
-    axis = int(rng.integers(-ndim, ndim))
-    if shape[axis] == 1:
-        shape = shape[:axis % ndim] + (3,) + shape[axis % ndim + 1:]
+    if seed % 3 == 2:
+        k = int(rng.integers(1, ndim + 1))
+        axis = tuple(int(a) - ndim * int(rng.integers(0, 2)) for a in rng.permutation(ndim)[:k])
+    else:
+        axis = int(rng.integers(-ndim, ndim))
+    axes = sorted(a % ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+    if np.prod([shape[a] for a in axes]) == 1:
+        shape = shape[:axes[0]] + (3,) + shape[axes[0] + 1:]
     function = "rms_norm" if seed % 2 == 0 else "layer_norm"
-    eps_choices = [1e-6, 1e-5, 1e-2, 0.0, 1.0] + ([None] if function == "rms_norm" else [])
-    eps = eps_choices[int(rng.integers(len(eps_choices)))]
+    eps = [1e-6, 1e-5, 1e-2, 0.0, 1.0, None][int(rng.integers(6))]
     scale = 10.0 ** rng.uniform(-3, 3)
     x = rng.normal(size=shape) * scale + rng.normal() * scale * rng.integers(0, 2)
     grad_out = rng.normal(size=shape)
-    n = shape[axis]
-    gain = rng.normal(size=n) if rng.random() < 0.7 else None
-    bias = rng.normal(size=n) if function == "layer_norm" and rng.random() < 0.7 else None
+    norm_shape = tuple(shape[a] for a in axes)
+    gain = rng.normal(size=norm_shape) if rng.random() < 0.7 else None
+    bias = rng.normal(size=norm_shape) if function == "layer_norm" and rng.random() < 0.7 else None
     return function, x, grad_out, gain, bias, eps, axis
 
 
@@ -176,3 +199,16 @@ def test_torch_rmsnorm_module_semantics(torch_mod):
         module.weight.copy_(torch_mod.tensor(rng.normal(size=5)))
         theirs = module(torch_mod.tensor(x)).numpy()
     assert_allclose(rms_norm(x, gain=module.weight.detach().numpy(), eps=None), theirs, rtol=RTOL, atol=ATOL)
+
+
+def test_torch_layernorm_module_over_several_axes(torch_mod):
+    # torch.nn.LayerNorm((C, H, W)) equals layer_norm(x, gain=weight, bias=bias, eps=1e-5, axis=(-3, -2, -1))
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(2, 3, 4, 5)) * 3 + 1
+    module = torch_mod.nn.LayerNorm((3, 4, 5), dtype=torch_mod.float64)
+    with torch_mod.no_grad():
+        module.weight.copy_(torch_mod.tensor(rng.normal(size=(3, 4, 5))))
+        module.bias.copy_(torch_mod.tensor(rng.normal(size=(3, 4, 5))))
+        theirs = module(torch_mod.tensor(x)).numpy()
+    ours = layer_norm(x, gain=module.weight, bias=module.bias, eps=module.eps, axis=(-3, -2, -1))
+    assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)

@@ -8,9 +8,11 @@ Run from the repository root with PyTorch installed (it is NOT a dependency of r
 Inputs come from numpy's seeded generator (so they do not depend on the torch version); torch only
 computes, in float64: the outputs of ``torch.nn.functional.rms_norm`` / ``layer_norm`` and, for the
 scalar loss ``sum(grad_out * output)``, the gradients with respect to the input, the gain (weight)
-and the bias. rmsviz normalises along ``axis``; torch normalises the trailing dimension, so the
-script moves ``axis`` last for torch and moves the results back. ``eps: null`` means torch's
-default (``eps=None``, the machine epsilon of the dtype), which rmsviz's ``eps=None`` mirrors.
+and the bias. rmsviz normalises along ``axis`` (an integer or a tuple of axes); torch normalises the
+trailing dimensions given by ``normalized_shape``, so the script moves the axes last (in the order
+they have in x) for torch and moves the results back; a gain has the shape of those axes.
+``eps: null`` means rmsviz's ``eps=None``, the machine epsilon of the dtype: torch's own default for
+``rms_norm``, and passed explicitly to ``layer_norm`` (which has no None).
 tests/test_norms_golden.py compares rmsviz against this file.
 """
 
@@ -43,28 +45,36 @@ CASES = [
     ("ln_axis0", "layer_norm", (7, 3), 0, 1e-5, True, True, 10.0, 100.0),
     ("ln_middle_axis_large_eps", "layer_norm", (2, 6, 3), 1, 0.5, True, True, 0.3, 0.0),
     ("ln_eps_zero", "layer_norm", (3, 5), -1, 0.0, True, True, 1.0, 0.0),
+    # issue 10: several normalised axes (torch's normalized_shape) and layer_norm's eps=None
+    ("ln_chw_normalized_shape", "layer_norm", (2, 3, 4, 5), (-3, -2, -1), 1e-5, True, True, 1.5, 2.0),
+    ("ln_two_inner_axes", "layer_norm", (4, 3, 5), (0, 2), 1e-6, True, False, 1.0, -1.0),
+    ("rms_two_trailing_axes", "rms_norm", (3, 4, 5), (1, 2), None, True, False, 1.0, 0.0),
+    ("ln_eps_none", "layer_norm", (4, 4), -1, None, False, False, 1e-7, 0.0),
 ]
 
 
 def torch_case(function, x, grad_out, gain, bias, eps, axis, dtype=torch.float64):
-    """Output and gradients from torch in ``dtype``, with ``axis`` moved last and back again.
+    """Output and gradients from torch in ``dtype``, with the ``axis`` (or axes) moved last and back.
 
     Results come back as float64 numpy arrays; tests/test_norms_golden.py reuses this function
     for its live cross-checks.
     """
-    xt = torch.tensor(np.moveaxis(x, axis, -1), dtype=dtype, requires_grad=True)
-    gt = torch.tensor(np.moveaxis(grad_out, axis, -1), dtype=dtype)
+    axes = sorted(a % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    last = list(range(x.ndim - len(axes), x.ndim))
+    normalized_shape = [x.shape[a] for a in axes]
+    xt = torch.tensor(np.moveaxis(x, axes, last), dtype=dtype, requires_grad=True)
+    gt = torch.tensor(np.moveaxis(grad_out, axes, last), dtype=dtype)
     wt = None if gain is None else torch.tensor(gain, dtype=dtype, requires_grad=True)
     bt = None if bias is None else torch.tensor(bias, dtype=dtype, requires_grad=True)
-    n = x.shape[axis]
     if function == "rms_norm":
-        y = F.rms_norm(xt, [n], weight=wt, eps=eps)
+        y = F.rms_norm(xt, normalized_shape, weight=wt, eps=eps)
     else:
-        y = F.layer_norm(xt, [n], weight=wt, bias=bt, eps=eps)
+        ln_eps = torch.finfo(dtype).eps if eps is None else eps  # rmsviz's eps=None rule
+        y = F.layer_norm(xt, normalized_shape, weight=wt, bias=bt, eps=ln_eps)
     (y * gt).sum().backward()
 
     def back(t):
-        return np.moveaxis(t.detach().to(torch.float64).numpy(), -1, axis)
+        return np.moveaxis(t.detach().to(torch.float64).numpy(), last, axes)
 
     return {
         "output": back(y),
@@ -85,15 +95,16 @@ def main() -> None:
         rng = np.random.default_rng(1000 + k)
         x = rng.normal(size=shape) * scale + shift
         grad_out = rng.normal(size=shape)
-        n = shape[axis]
-        gain = rng.normal(size=n) if with_gain else None
-        bias = rng.normal(size=n) if with_bias else None
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        norm_shape = tuple(shape[a] for a in sorted(a % len(shape) for a in axes))
+        gain = rng.normal(size=norm_shape) if with_gain else None
+        bias = rng.normal(size=norm_shape) if with_bias else None
         res = torch_case(function, x, grad_out, gain, bias, eps, axis)
         cases.append({
             "name": name,
             "function": function,
             "shape": list(shape),
-            "axis": axis,
+            "axis": list(axis) if isinstance(axis, tuple) else axis,
             "eps": eps,
             "x": _list(x),
             "grad_out": _list(grad_out),
