@@ -1,0 +1,77 @@
+"""Where the series lives, and every link made from it (README, setup cells, classroom guide).
+
+The repository's address and branch are set here and nowhere else. A fork, or the project moving
+house, changes :data:`REPOSITORY` (and :data:`BRANCH`), then runs ``python tools/project_links.py``,
+which rewrites every Colab, Binder, nbgitpuller and ``pip install git+`` link in the tracked files
+(notebook setup cells included) from these two values; ``tests/test_project_links.py`` fails on a
+link that does not use them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+__all__ = ["BRANCH", "REPOSITORY", "binder_url", "colab_url", "github_slug", "nbgitpuller_url",
+           "pip_requirement"]
+
+#: The series' home on GitHub (Colab and Binder open notebooks from GitHub by owner/name).
+REPOSITORY = "https://github.com/rmsviz/rmsviz"
+#: The branch students get.
+BRANCH = "main"
+
+NOTEBOOKS_DIR = "notebooks"
+FIRST_NOTEBOOK = "00_start_here.ipynb"
+
+
+def github_slug(repository: str = REPOSITORY) -> str:
+    """``owner/name`` of a ``https://github.com/owner/name`` address (ValueError otherwise)."""
+    if not isinstance(repository, str):
+        raise TypeError(f"the repository must be a https://github.com/owner/name address, "
+                        f"got {type(repository).__name__}")
+    prefix = "https://github.com/"
+    parts = repository[len(prefix):].removesuffix(".git").strip("/").split("/")
+    if not repository.startswith(prefix) or len(parts) != 2 or not all(parts):
+        raise ValueError(f"the repository must be a https://github.com/owner/name address "
+                         f"(Colab and Binder open notebooks from GitHub), got {repository!r}")
+    return "/".join(parts)
+
+
+def repository_name(repository: str = REPOSITORY) -> str:
+    """The folder a clone (and nbgitpuller) puts the series in: the repository's name."""
+    if repository.startswith("https://github.com/"):
+        return github_slug(repository).split("/")[1]
+    return repository.rstrip("/").removesuffix(".git").split("/")[-1]
+
+
+def pip_requirement(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """What Colab's setup cell installs: ``rmsviz @ git+<repository>@<branch>``."""
+    github_slug(repository)
+    return f"rmsviz @ git+{repository}@{branch}"
+
+
+def colab_url(notebook: str = FIRST_NOTEBOOK, repository: str = REPOSITORY,
+              branch: str = BRANCH) -> str:
+    """Open ``notebooks/<notebook>`` from GitHub in Colab."""
+    return (f"https://colab.research.google.com/github/{github_slug(repository)}/blob/{branch}/"
+            f"{NOTEBOOKS_DIR}/{notebook}")
+
+
+def binder_url(notebook: str | None = None, repository: str = REPOSITORY,
+               branch: str = BRANCH) -> str:
+    """Build the repository on mybinder.org and open JupyterLab on the notebooks (or one of them)."""
+    path = f"{NOTEBOOKS_DIR}/{notebook}" if notebook else NOTEBOOKS_DIR
+    return f"https://mybinder.org/v2/gh/{github_slug(repository)}/{branch}?urlpath=lab/tree/{path}"
+
+
+def nbgitpuller_url(hub: str, notebook: str = FIRST_NOTEBOOK, repository: str = REPOSITORY,
+                    branch: str = BRANCH) -> str:
+    """The one link a teacher sends: log in to ``hub``, pull the series into the student's home
+    (``~/<repository name>``, updated on every later click without losing the student's edits),
+    then open ``notebook`` in JupyterLab."""
+    if not isinstance(hub, str) or not hub.startswith(("http://", "https://")):
+        raise ValueError(f"the hub must be an http(s):// address, got {hub!r}")
+    folder = repository_name(repository)
+    query = urlencode({"repo": repository, "branch": branch,
+                       "urlpath": f"lab/tree/{folder}/{NOTEBOOKS_DIR}/{notebook}"},
+                      quote_via=quote, safe="")
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
