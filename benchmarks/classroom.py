@@ -20,11 +20,15 @@ For each N, on this machine and on 127.0.0.1 only:
    cells displayed), set to a new value on its step grid by a widget ``comm_msg``
    (``{"method": "update", "state": {"value": v}}``), exactly what the front end sends; the time
    from sending it to the arrival of the update of the panel's ``Image`` value is the move's
-   latency; then a pause of 0.5-1 s (a person looking at the picture) before the next move;
+   latency; then a pause of 0.5-1 s (a person looking at the picture) before the next move. A
+   move the kernel handles without sending an image (the new picture is byte for byte the old one,
+   e.g. more steps of a run that had already diverged) counts as "same picture", not as a failure;
+   a move with no answer within 10 s, or an error, is a failure;
 5. stop everything it started (hub, proxy, culler, every server and kernel), also on failure.
 
-Per N it prints: logins, spawns, pulls, notebooks run; link-to-sliders time; moves, move-to-image
-latency p50/p95, moves whose image did not change; memory per student (RSS of the student's
+Per N it prints: failed logins, spawns, pulls, notebook runs; link-to-sliders time (and each
+step's median); moves (new picture / same picture / unanswered), move-to-image latency p50/p95;
+memory per student (RSS of the student's
 server plus its two kernels, peak; and PSS, which shares libraries fairly); kernel CPU per
 student, hub and proxy CPU (percent of one core over the moving phase); errors. Then a table, and
 last, for the largest N:
@@ -516,6 +520,9 @@ class Kernel:
             timeout=MOVE_TIMEOUT, on_message=on_message)
         slider.state["value"] = value
         image_after = self.models[image_id]["state"].get("value")
+        # No image message at all: the kernel handled the move (it went idle) and the picture is
+        # byte for byte the one shown (a widget sends a value only when it changes), e.g. more
+        # steps of a run that had already diverged. A person sees nothing change: not a failure.
         return {"latency": arrived.get("t"), "changed": image_after != image_before}
 
 
@@ -526,9 +533,11 @@ class Kernel:
 class StudentResult:
     name: str
     steps_done: list = field(default_factory=list)
+    step_seconds: dict = field(default_factory=dict)
     ready_after: float | None = None
     latencies: list = field(default_factory=list)
-    unchanged: int = 0
+    unchanged: int = 0       # an image update whose picture equals the one before (a bug)
+    same_picture: int = 0    # the kernel answered without a new image: the picture is the same
     moves: int = 0
     unanswered: int = 0
     errors: list = field(default_factory=list)
@@ -623,13 +632,17 @@ class Student:
             except (requests.RequestException, websocket.WebSocketException, OSError) as e:
                 raise StepFailed("notebook", f"{path}: {e}") from None
             self.kernels.append(kernel)
+            t0 = time.monotonic()
             kernel.run_notebook(cells)
+            self.result.step_seconds[notebook] = time.monotonic() - t0
             if not kernel.panels():
                 raise StepFailed("notebook", f"{path}: no panel with sliders and an image displayed")
 
     def setup(self, started: float) -> None:
         for step in (self.login, self.spawn, self.pull, self.open_notebooks):
+            t0 = time.monotonic()
             step()
+            self.result.step_seconds[step.__name__] = time.monotonic() - t0
             self.result.steps_done.append(step.__name__)
         self.result.ready_after = time.monotonic() - started
 
@@ -649,9 +662,7 @@ class Student:
                     continue
                 return
             if outcome["latency"] is None:
-                self.result.unanswered += 1
-                self.result.errors.append(f"move: {panel.notebook} {slider.model} -> {value}: "
-                                          "no image update")
+                self.result.same_picture += 1
             else:
                 self.result.latencies.append(outcome["latency"])
                 self.result.unchanged += not outcome["changed"]
@@ -673,7 +684,7 @@ def sample_memory(hub: Hub, peaks: dict, stop: threading.Event) -> None:
         except psutil.Error:
             students = {}
         for user, procs in students.items():
-            rss = pss = 0
+            rss = pss = server_rss = kernel_rss = 0
             for p in [procs["server"], *procs["kernels"]]:
                 try:
                     info = p.memory_full_info()
@@ -681,9 +692,16 @@ def sample_memory(hub: Hub, peaks: dict, stop: threading.Event) -> None:
                     continue
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
-            peak = peaks.setdefault(user, {"rss": 0, "pss": 0, "kernels": 0})
+                if p is procs["server"]:
+                    server_rss = info.rss
+                else:
+                    kernel_rss = max(kernel_rss, info.rss)
+            peak = peaks.setdefault(user, {"rss": 0, "pss": 0, "kernels": 0, "server_rss": 0,
+                                           "kernel_rss": 0})
             peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
             peak["kernels"] = max(peak["kernels"], len(procs["kernels"]))
+            peak["server_rss"] = max(peak["server_rss"], server_rss)
+            peak["kernel_rss"] = max(peak["kernel_rss"], kernel_rss)
         stop.wait(SAMPLE_EVERY)
 
 
@@ -715,6 +733,7 @@ def run_class(students: int, duration: float, setup_timeout: float = 600, seed: 
         sampler = threading.Thread(target=sample_memory, args=(hub, peaks, stop_sampling), daemon=True)
         sampler.start()
         crew = [Student(hub, f"student{i + 1:02d}", repository, seed + i) for i in range(students)]
+        started = time.monotonic()  # the teacher sends the link: link-to-sliders counts from here
         results = [s.result for s in crew]
         window: dict = {}
 
@@ -764,7 +783,11 @@ def run_class(students: int, duration: float, setup_timeout: float = 600, seed: 
         atexit.unregister(hub.stop)
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    return summarise(students, duration, results, peaks, before, after, guard, set_up)
+    summary = summarise(students, duration, results, peaks, before, after, guard, set_up)
+    summary["processes_seen"] = len(hub.tree.seen) + 1
+    summary["processes_left"] = [_cmdline(p)[:120] for p in [hub.tree.root, *hub.tree.seen.values()]
+                                 if _alive(p)]
+    return summary
 
 
 def summarise(students, duration, results, peaks, before, after, guard, set_up) -> dict:
@@ -785,19 +808,25 @@ def summarise(students, duration, results, peaks, before, after, guard, set_up) 
     rss = [p["rss"] / mb for p in peaks.values()]
     pss = [p["pss"] / mb for p in peaks.values()]
     ready = [r.ready_after for r in results if r.ready_after is not None]
+    steps = {step: percentile([r.step_seconds[step] for r in results if step in r.step_seconds], 50)
+             for step in ("login", "spawn", "pull", *NOTEBOOKS)}
     return {
         "students": students, "duration_s": duration, "setup_s": set_up,
         "failed": failed, "errors": errors, "error_count": len(errors),
         "ready_p50_s": percentile(ready, 50), "ready_max_s": max(ready) if ready else float("nan"),
-        "moves": sum(r.moves for r in results), "answered": len(latencies),
+        "moves": sum(r.moves for r in results), "new_picture": len(latencies),
         "unanswered": sum(r.unanswered for r in results),
         "unchanged": sum(r.unchanged for r in results),
+        "same_picture": sum(r.same_picture for r in results),
         "moves_per_student": [r.moves for r in results],
         "p50_ms": 1e3 * percentile(latencies, 50), "p95_ms": 1e3 * percentile(latencies, 95),
         "max_ms": 1e3 * max(latencies) if latencies else float("nan"),
         "rss_mb_per_student": statistics.mean(rss) if rss else float("nan"),
         "rss_mb_max": max(rss) if rss else float("nan"),
         "pss_mb_per_student": statistics.mean(pss) if pss else float("nan"),
+        "server_mb": max((p["server_rss"] / mb for p in peaks.values()), default=float("nan")),
+        "largest_kernel_mb": max((p["kernel_rss"] / mb for p in peaks.values()), default=float("nan")),
+        "step_p50_s": steps,
         "kernel_cpu_pct_per_student": 100 * kernel_cpu / wall / max(1, students),
         "server_cpu_pct_per_student": 100 * server_cpu / wall / max(1, students),
         "hub_cpu_pct": pct_of_core("hub"), "proxy_cpu_pct": pct_of_core("proxy"),
@@ -808,11 +837,14 @@ def describe(r: dict) -> str:
     f = r["failed"]
     return (f"N={r['students']:>2}: failed logins {f['login']}, spawns {f['spawn']}, pulls {f['pull']}, "
             f"notebook runs {f['open_notebooks']}; link-to-sliders p50 {r['ready_p50_s']:.1f} s, "
-            f"max {r['ready_max_s']:.1f} s\n"
-            f"      moves {r['moves']}: answered {r['answered']}, unanswered {r['unanswered']}, "
-            f"image unchanged {r['unchanged']}; move-to-image p50 {r['p50_ms']:.0f} ms, "
+            f"max {r['ready_max_s']:.1f} s ("
+            + ", ".join(f"{k.split('_')[0]} {v:.1f}" for k, v in r["step_p50_s"].items()) + " s)\n"
+            f"      moves {r['moves']}: new picture {r['new_picture']}, same picture (kernel answered, "
+            f"nothing to redraw) {r['same_picture']}, unanswered {r['unanswered']}, image update "
+            f"without change {r['unchanged']}; move-to-image p50 {r['p50_ms']:.0f} ms, "
             f"p95 {r['p95_ms']:.0f} ms, max {r['max_ms']:.0f} ms\n"
-            f"      per student: {r['rss_mb_per_student']:.0f} MB RSS (max {r['rss_mb_max']:.0f}), "
+            f"      per student: {r['rss_mb_per_student']:.0f} MB RSS (max {r['rss_mb_max']:.0f}; "
+            f"server {r['server_mb']:.0f}, largest kernel {r['largest_kernel_mb']:.0f}), "
             f"{r['pss_mb_per_student']:.0f} MB PSS, kernels {r['kernel_cpu_pct_per_student']:.1f} % "
             f"+ server {r['server_cpu_pct_per_student']:.1f} % of a core; hub {r['hub_cpu_pct']:.1f} %, "
             f"proxy {r['proxy_cpu_pct']:.1f} % of a core; errors {r['error_count']}")

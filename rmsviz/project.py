@@ -18,13 +18,16 @@ __all__ = ["BRANCH", "REPOSITORY", "binder_url", "colab_url", "github_slug", "nb
 REPOSITORY = "https://github.com/rmsviz/rmsviz"
 #: The branch students get.
 BRANCH = "main"
+#: The branch GitHub (and so ``pip install git+...``) gives when none is named.
+DEFAULT_BRANCH = "main"
 
 NOTEBOOKS_DIR = "notebooks"
 FIRST_NOTEBOOK = "00_start_here.ipynb"
 
 
-def github_slug(repository: str = REPOSITORY) -> str:
+def github_slug(repository: str | None = None) -> str:
     """``owner/name`` of a ``https://github.com/owner/name`` address (ValueError otherwise)."""
+    repository = REPOSITORY if repository is None else repository
     if not isinstance(repository, str):
         raise TypeError(f"the repository must be a https://github.com/owner/name address, "
                         f"got {type(repository).__name__}")
@@ -36,38 +39,44 @@ def github_slug(repository: str = REPOSITORY) -> str:
     return "/".join(parts)
 
 
-def repository_name(repository: str = REPOSITORY) -> str:
+def repository_name(repository: str | None = None) -> str:
     """The folder a clone (and nbgitpuller) puts the series in: the repository's name."""
+    repository = repository or REPOSITORY
     if repository.startswith("https://github.com/"):
         return github_slug(repository).split("/")[1]
     return repository.rstrip("/").removesuffix(".git").split("/")[-1]
 
 
-def pip_requirement(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
-    """What Colab's setup cell installs: ``rmsviz @ git+<repository>@<branch>``."""
+def pip_requirement(repository: str | None = None, branch: str | None = None) -> str:
+    """What Colab's setup cell installs: ``rmsviz @ git+<repository>``, plus ``@<branch>`` when
+    the branch is not the repository's default branch (``main``)."""
+    repository, branch = repository or REPOSITORY, branch or BRANCH
     github_slug(repository)
-    return f"rmsviz @ git+{repository}@{branch}"
+    return f"rmsviz @ git+{repository}" + (f"@{branch}" if branch != DEFAULT_BRANCH else "")
 
 
-def colab_url(notebook: str = FIRST_NOTEBOOK, repository: str = REPOSITORY,
-              branch: str = BRANCH) -> str:
+def colab_url(notebook: str = FIRST_NOTEBOOK, repository: str | None = None,
+              branch: str | None = None) -> str:
     """Open ``notebooks/<notebook>`` from GitHub in Colab."""
+    repository, branch = repository or REPOSITORY, branch or BRANCH
     return (f"https://colab.research.google.com/github/{github_slug(repository)}/blob/{branch}/"
             f"{NOTEBOOKS_DIR}/{notebook}")
 
 
-def binder_url(notebook: str | None = None, repository: str = REPOSITORY,
-               branch: str = BRANCH) -> str:
+def binder_url(notebook: str | None = None, repository: str | None = None,
+               branch: str | None = None) -> str:
     """Build the repository on mybinder.org and open JupyterLab on the notebooks (or one of them)."""
+    repository, branch = repository or REPOSITORY, branch or BRANCH
     path = f"{NOTEBOOKS_DIR}/{notebook}" if notebook else NOTEBOOKS_DIR
     return f"https://mybinder.org/v2/gh/{github_slug(repository)}/{branch}?urlpath=lab/tree/{path}"
 
 
-def nbgitpuller_url(hub: str, notebook: str = FIRST_NOTEBOOK, repository: str = REPOSITORY,
-                    branch: str = BRANCH) -> str:
+def nbgitpuller_url(hub: str, notebook: str = FIRST_NOTEBOOK, repository: str | None = None,
+                    branch: str | None = None) -> str:
     """The one link a teacher sends: log in to ``hub``, pull the series into the student's home
     (``~/<repository name>``, updated on every later click without losing the student's edits),
     then open ``notebook`` in JupyterLab."""
+    repository, branch = repository or REPOSITORY, branch or BRANCH
     if not isinstance(hub, str) or not hub.startswith(("http://", "https://")):
         raise ValueError(f"the hub must be an http(s):// address, got {hub!r}")
     folder = repository_name(repository)
