@@ -1,8 +1,8 @@
 """Classroom load test: N students on a real JupyterHub, dragging sliders at a human pace.
 
-    python benchmarks/classroom.py                              # N = 1, 5, 10, 20; 75 s of moves each
-    python benchmarks/classroom.py --students 3 --duration 30   # the short run the test suite makes
-    python benchmarks/classroom.py --json results.json          # also save every figure
+    python benchmarks/classroom.py                            # N = 1, 5, 10, 20; 75 s of moves
+    python benchmarks/classroom.py --students 3 --duration 20 # what tests/test_classroom.py runs
+    python benchmarks/classroom.py --json results.json        # also save every figure
 
 For each N, on this machine and on 127.0.0.1 only:
 
@@ -44,6 +44,7 @@ import argparse
 import atexit
 import json
 import os
+import queue
 import random
 import secrets
 import shutil
@@ -77,6 +78,7 @@ NOTEBOOKS = ("01_rms_step_by_step.ipynb", "04_gradients.ipynb")
 SLIDER_MODELS = {"FloatSliderModel", "IntSliderModel", "FloatLogSliderModel"}
 MOVE_TIMEOUT = 10.0          # a move not answered by then counts as failed
 CELL_TIMEOUT = 300.0
+SETUP_TIMEOUT = 180.0        # a session, a kernel's websocket, a kernel's first answer
 THINK_SECONDS = (0.5, 1.0)   # pause after each picture, before the next move
 SAMPLE_EVERY = 1.0           # memory sampling period, seconds
 DEFAULT_STUDENTS = (1, 5, 10, 20)
@@ -105,7 +107,7 @@ def percentile(values, q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-# -- the series as a git repository -----------------------------------------------------------------
+# -- the series as a git repository ----------------------------------------------------------------
 
 
 def make_series_repository(dest: Path) -> Path:
@@ -126,7 +128,7 @@ def make_series_repository(dest: Path) -> Path:
     return repo
 
 
-# -- processes --------------------------------------------------------------------------------------
+# -- processes -------------------------------------------------------------------------------------
 
 
 class ProcessTree:
@@ -187,7 +189,7 @@ def cpu_seconds(p: psutil.Process) -> float:
         return 0.0
 
 
-# -- the hub ----------------------------------------------------------------------------------------
+# -- the hub ---------------------------------------------------------------------------------------
 
 
 LOADTEST_CONFIG = """\
@@ -246,7 +248,8 @@ class Hub:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterHub exited with {self.proc.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"JupyterHub exited with {self.proc.returncode}:\n"
+                                   f"{self.log_tail()}")
             try:
                 if self.http.get(f"{self.url}/hub/api/", timeout=2).status_code == 200:
                     self.tree.scan()
@@ -378,25 +381,50 @@ class PanelView:
 
 
 class Kernel:
-    """One notebook's kernel: a session, the websocket, and the widget models it opened."""
+    """One notebook's kernel: a session, the websocket, and the widget models it opened.
+
+    A reader thread reads the websocket all the time, as a browser does (so the server's pings
+    are answered while the student is busy elsewhere), applies widget messages to the models and
+    queues every message with the time it arrived.
+    """
 
     def __init__(self, server_url: str, ws_url: str, token: str, notebook_path: str,
                  http: requests.Session):
         self.token, self.path, self.http = token, notebook_path, http
         headers = {"Authorization": f"token {token}"}
-        r = http.post(f"{server_url}/api/sessions", headers=headers, timeout=60,
+        r = http.post(f"{server_url}/api/sessions", headers=headers, timeout=SETUP_TIMEOUT,
                       json={"path": notebook_path, "type": "notebook",
                             "name": Path(notebook_path).name, "kernel": {"name": "python3"}})
         if r.status_code != 201:
-            raise StepFailed("notebook", f"session for {notebook_path}: HTTP {r.status_code} {r.text[:200]}")
+            raise StepFailed("notebook", f"session for {notebook_path}: "
+                                         f"HTTP {r.status_code} {r.text[:200]}")
         self.kernel_id = r.json()["kernel"]["id"]
         self.session = uuid.uuid4().hex
         self.ws = websocket.create_connection(
             f"{ws_url}/api/kernels/{self.kernel_id}/channels?session_id={self.session}",
-            header=[f"Authorization: token {token}"], timeout=60, enable_multithread=False)
+            header=[f"Authorization: token {token}"], timeout=SETUP_TIMEOUT,
+            enable_multithread=True)
+        self.ws.settimeout(None)
         self.models: dict[str, dict] = {}   # comm id -> {"model": name, "state": {...}}
         self.views: list[str] = []          # model ids of displayed widgets, in order
         self.errors: list[str] = []
+        self.inbox: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                frame = self.ws.recv()
+                received = time.perf_counter()
+                if not frame:  # the server closed the connection
+                    raise websocket.WebSocketConnectionClosedException("closed by the server")
+                msg = decode_frame(frame)
+                msg["received"] = received
+                self.handle(msg)
+                self.inbox.put(msg)
+        except Exception as e:  # noqa: BLE001 - the connection is gone, whatever the reason
+            self.inbox.put(e)
 
     def close(self) -> None:
         try:
@@ -413,12 +441,6 @@ class Kernel:
             "parent_header": {}, "metadata": {}, "content": content, "channel": channel,
             "buffers": []}))
         return msg_id
-
-    def recv(self, timeout: float) -> dict:
-        self.ws.settimeout(max(0.01, timeout))
-        msg = decode_frame(self.ws.recv())
-        self.handle(msg)
-        return msg
 
     def handle(self, msg: dict) -> None:
         kind, content = msg["header"]["msg_type"], msg.get("content", {})
@@ -441,7 +463,7 @@ class Kernel:
             self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
 
     def request(self, msg_type: str, content: dict, timeout: float, on_message=None) -> dict:
-        """Send a shell request; read until its reply (if any) and the kernel's idle for it."""
+        """Send a shell request; wait for its reply (if any) and the kernel's idle for it."""
         msg_id = self.send(msg_type, content)
         reply, idle = None, False
         expects_reply = not msg_type.startswith("comm_")
@@ -450,7 +472,14 @@ class Kernel:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"{msg_type} not answered within {timeout:.0f} s")
-            msg = self.recv(remaining)
+            try:
+                msg = self.inbox.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if isinstance(msg, Exception):
+                self.inbox.put(msg)  # the connection stays broken for every later request
+                raise websocket.WebSocketConnectionClosedException(
+                    f"kernel websocket lost: {type(msg).__name__}: {msg}")
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             if on_message is not None:
@@ -464,7 +493,7 @@ class Kernel:
 
     def run_notebook(self, cells: list[str]) -> None:
         try:
-            self.request("kernel_info_request", {}, timeout=120)
+            self.request("kernel_info_request", {}, timeout=SETUP_TIMEOUT)
         except (TimeoutError, websocket.WebSocketException) as e:
             raise StepFailed("notebook", f"{self.path}: kernel did not start: {e}") from None
         for index, code in enumerate(cells):
@@ -511,9 +540,10 @@ class Kernel:
             data = content.get("data", {})
             # The PNG travels as a binary buffer: its key is named in buffer_paths, not in state.
             if (msg["header"]["msg_type"] == "comm_msg" and content.get("comm_id") == image_id
-                    and ("value" in data.get("state", {}) or ["value"] in data.get("buffer_paths", []))
+                    and ("value" in data.get("state", {})
+                         or ["value"] in data.get("buffer_paths", []))
                     and "t" not in arrived):
-                arrived["t"] = time.perf_counter() - start
+                arrived["t"] = msg["received"] - start
 
         self.request("comm_msg", {"comm_id": slider.comm_id, "data": {
             "method": "update", "state": {"value": value}, "buffer_paths": []}},
@@ -526,7 +556,7 @@ class Kernel:
         return {"latency": arrived.get("t"), "changed": image_after != image_before}
 
 
-# -- a student --------------------------------------------------------------------------------------
+# -- a student -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -561,16 +591,18 @@ class Student:
     def login(self) -> None:
         """The hub's login form, as a browser submits it (with its XSRF cookie)."""
         try:
-            self.http.get(f"{self.hub.url}/hub/login", timeout=60)
+            self.http.get(f"{self.hub.url}/hub/login", timeout=SETUP_TIMEOUT)
             xsrf = self.http.cookies.get("_xsrf", "")
-            r = self.http.post(f"{self.hub.url}/hub/login?next=", timeout=60, allow_redirects=False,
+            r = self.http.post(f"{self.hub.url}/hub/login?next=", timeout=SETUP_TIMEOUT,
+                               allow_redirects=False,
                                data={"username": self.name, "password": "class", "_xsrf": xsrf})
         except requests.RequestException as e:
             raise StepFailed("login", str(e)) from None
         if r.status_code != 302 or not any(c.name.startswith("jupyterhub-session")
                                            or c.name == "jupyterhub-hub-login"
                                            for c in self.http.cookies):
-            raise StepFailed("login", f"HTTP {r.status_code}, cookies {sorted(self.http.cookies.keys())}")
+            raise StepFailed("login", f"HTTP {r.status_code}, "
+                                      f"cookies {sorted(self.http.cookies.keys())}")
         # The student's own token (a browser would carry the login cookie instead).
         r = self.hub.api("POST", f"/users/{self.name}/tokens", json={"note": "classroom load test"})
         if r.status_code not in (200, 201):
@@ -580,15 +612,16 @@ class Student:
     def spawn(self, timeout: float = 240) -> None:
         api = f"{self.hub.url}/hub/api/users/{self.name}"
         try:
-            r = self.http.post(f"{api}/server", headers=self.auth(), timeout=120)
+            r = self.http.post(f"{api}/server", headers=self.auth(), timeout=SETUP_TIMEOUT)
             if r.status_code not in (201, 202):
                 raise StepFailed("spawn", f"HTTP {r.status_code} {r.text[:200]}")
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                user = self.http.get(api, headers=self.auth(), timeout=60).json()
+                user = self.http.get(api, headers=self.auth(), timeout=SETUP_TIMEOUT).json()
                 server = (user.get("servers") or {}).get("")
                 if server is None:
-                    raise StepFailed("spawn", "the server stopped while starting (see the hub's log)")
+                    raise StepFailed("spawn", "the server stopped while starting "
+                                              "(see the hub's log)")
                 if server.get("ready"):
                     return
                 time.sleep(0.5)
@@ -597,19 +630,21 @@ class Student:
         raise StepFailed("spawn", f"not ready within {timeout:.0f} s")
 
     def pull(self) -> None:
-        """What the nbgitpuller link's page does: call the git-pull API with the link's parameters."""
+        """What the nbgitpuller link's page does: the git-pull API, with the link's parameters."""
         link = project.nbgitpuller_url(self.hub.url, repository=self.repository.as_uri())
         query = dict(parse_qsl(urlsplit(link).query))
         try:
-            with self.http.get(f"{self.server_url}/git-pull/api", headers=self.auth(), timeout=120,
-                               params={k: query[k] for k in ("repo", "branch")}, stream=True) as r:
+            with self.http.get(f"{self.server_url}/git-pull/api", headers=self.auth(),
+                               timeout=SETUP_TIMEOUT, stream=True,
+                               params={k: query[k] for k in ("repo", "branch")}) as r:
                 if r.status_code != 200:
                     raise StepFailed("pull", f"HTTP {r.status_code} {r.text[:200]}")
                 phase, last = None, ""
                 for line in r.iter_lines(decode_unicode=True):
                     if line and line.startswith("data:"):
                         event = json.loads(line[5:])
-                        phase, last = event.get("phase"), event.get("message") or event.get("output", "")
+                        phase = event.get("phase")
+                        last = event.get("message") or event.get("output", "")
                         if phase in ("finished", "error"):
                             break
         except requests.RequestException as e:
@@ -622,7 +657,7 @@ class Student:
         for notebook in NOTEBOOKS:
             path = f"{self.folder}/{notebook}"
             r = self.http.get(f"{self.server_url}/api/contents/{path}", headers=self.auth(),
-                              timeout=60, params={"content": 1})
+                              timeout=SETUP_TIMEOUT, params={"content": 1})
             if r.status_code != 200:
                 raise StepFailed("notebook", f"{path} not in the pulled copy: HTTP {r.status_code}")
             cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
@@ -636,7 +671,8 @@ class Student:
             kernel.run_notebook(cells)
             self.result.step_seconds[notebook] = time.monotonic() - t0
             if not kernel.panels():
-                raise StepFailed("notebook", f"{path}: no panel with sliders and an image displayed")
+                raise StepFailed("notebook", f"{path}: no panel with sliders and an image "
+                                             "displayed")
 
     def setup(self, started: float) -> None:
         for step in (self.login, self.spawn, self.pull, self.open_notebooks):
@@ -673,7 +709,7 @@ class Student:
             kernel.close()
 
 
-# -- one class --------------------------------------------------------------------------------------
+# -- one class -------------------------------------------------------------------------------------
 
 
 def sample_memory(hub: Hub, peaks: dict, stop: threading.Event) -> None:
@@ -730,7 +766,8 @@ def run_class(students: int, duration: float, setup_timeout: float = 600, seed: 
         repository = make_series_repository(workdir / "origin")
         hub.start()
         log(f"  hub up on {hub.url} after {time.monotonic() - started:.1f} s")
-        sampler = threading.Thread(target=sample_memory, args=(hub, peaks, stop_sampling), daemon=True)
+        sampler = threading.Thread(target=sample_memory, args=(hub, peaks, stop_sampling),
+                                   daemon=True)
         sampler.start()
         crew = [Student(hub, f"student{i + 1:02d}", repository, seed + i) for i in range(students)]
         started = time.monotonic()  # the teacher sends the link: link-to-sliders counts from here
@@ -825,7 +862,8 @@ def summarise(students, duration, results, peaks, before, after, guard, set_up) 
         "rss_mb_max": max(rss) if rss else float("nan"),
         "pss_mb_per_student": statistics.mean(pss) if pss else float("nan"),
         "server_mb": max((p["server_rss"] / mb for p in peaks.values()), default=float("nan")),
-        "largest_kernel_mb": max((p["kernel_rss"] / mb for p in peaks.values()), default=float("nan")),
+        "largest_kernel_mb": max((p["kernel_rss"] / mb for p in peaks.values()),
+                                 default=float("nan")),
         "step_p50_s": steps,
         "kernel_cpu_pct_per_student": 100 * kernel_cpu / wall / max(1, students),
         "server_cpu_pct_per_student": 100 * server_cpu / wall / max(1, students),
@@ -835,18 +873,22 @@ def summarise(students, duration, results, peaks, before, after, guard, set_up) 
 
 def describe(r: dict) -> str:
     f = r["failed"]
-    return (f"N={r['students']:>2}: failed logins {f['login']}, spawns {f['spawn']}, pulls {f['pull']}, "
+    return (f"N={r['students']:>2}: failed logins {f['login']}, spawns {f['spawn']}, "
+            f"pulls {f['pull']}, "
             f"notebook runs {f['open_notebooks']}; link-to-sliders p50 {r['ready_p50_s']:.1f} s, "
             f"max {r['ready_max_s']:.1f} s ("
             + ", ".join(f"{k.split('_')[0]} {v:.1f}" for k, v in r["step_p50_s"].items()) + " s)\n"
-            f"      moves {r['moves']}: new picture {r['new_picture']}, same picture (kernel answered, "
+            f"      moves {r['moves']}: new picture {r['new_picture']}, "
+            f"same picture (kernel answered, "
             f"nothing to redraw) {r['same_picture']}, unanswered {r['unanswered']}, image update "
             f"without change {r['unchanged']}; move-to-image p50 {r['p50_ms']:.0f} ms, "
             f"p95 {r['p95_ms']:.0f} ms, max {r['max_ms']:.0f} ms\n"
             f"      per student: {r['rss_mb_per_student']:.0f} MB RSS (max {r['rss_mb_max']:.0f}; "
             f"server {r['server_mb']:.0f}, largest kernel {r['largest_kernel_mb']:.0f}), "
-            f"{r['pss_mb_per_student']:.0f} MB PSS, kernels {r['kernel_cpu_pct_per_student']:.1f} % "
-            f"+ server {r['server_cpu_pct_per_student']:.1f} % of a core; hub {r['hub_cpu_pct']:.1f} %, "
+            f"{r['pss_mb_per_student']:.0f} MB PSS, "
+            f"kernels {r['kernel_cpu_pct_per_student']:.1f} % "
+            f"+ server {r['server_cpu_pct_per_student']:.1f} % of a core; "
+            f"hub {r['hub_cpu_pct']:.1f} %, "
             f"proxy {r['proxy_cpu_pct']:.1f} % of a core; errors {r['error_count']}")
 
 
@@ -873,7 +915,8 @@ def summary_line(r: dict) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=list(DEFAULT_STUDENTS))
-    parser.add_argument("--duration", type=float, default=75.0, help="seconds of slider moves per N")
+    parser.add_argument("--duration", type=float, default=75.0,
+                        help="seconds of slider moves per N")
     parser.add_argument("--setup-timeout", type=float, default=600.0)
     parser.add_argument("--json", type=Path, help="save every figure here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders (logs)")

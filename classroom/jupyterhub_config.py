@@ -1,7 +1,7 @@
 # JupyterHub on one machine for a class working through the rmsviz series.
 #
 #     pip install -r classroom/requirements.txt      # from the repository's root: hub + series
-#     npm ci --prefix classroom                       # configurable-http-proxy, from the npm registry
+#     npm ci --prefix classroom                       # configurable-http-proxy (npm registry)
 #     jupyterhub -f classroom/jupyterhub_config.py    # as root (SystemdSpawner needs systemd)
 #
 # Two modes, chosen by the environment variable RMSVIZ_HUB_MODE:
@@ -73,9 +73,12 @@ c.JupyterHub.db_url = f"sqlite:///{STATE_DIR / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE_DIR / "jupyterhub_cookie_secret")
 c.JupyterHub.active_server_limit = ACTIVE_SERVER_LIMIT
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every student's server
+# The class link (/hub/user-redirect/git-pull?...) starts the student's own server by itself,
+# instead of showing "server not running" with a button to press first.
+c.JupyterHub.implicit_spawn_seconds = 1
 c.JupyterHub.cleanup_proxy = True
 
-proxy = HERE / "node_modules" / ".bin" / "configurable-http-proxy"  # from `npm ci --prefix classroom`
+proxy = HERE / "node_modules" / ".bin" / "configurable-http-proxy"  # `npm ci --prefix classroom`
 c.ConfigurableHTTPProxy.command = [str(proxy) if proxy.exists() else "configurable-http-proxy"]
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{PROXY_API_PORT}"
 c.ConfigurableHTTPProxy.pid_file = str(STATE_DIR / "proxy.pid")

@@ -65,7 +65,7 @@ def colab_url(notebook: str = FIRST_NOTEBOOK, repository: str | None = None,
 
 def binder_url(notebook: str | None = None, repository: str | None = None,
                branch: str | None = None) -> str:
-    """Build the repository on mybinder.org and open JupyterLab on the notebooks (or one of them)."""
+    """Build the repository on mybinder.org; open JupyterLab on the notebooks (or one of them)."""
     repository, branch = repository or REPOSITORY, branch or BRANCH
     path = f"{NOTEBOOKS_DIR}/{notebook}" if notebook else NOTEBOOKS_DIR
     return f"https://mybinder.org/v2/gh/{github_slug(repository)}/{branch}?urlpath=lab/tree/{path}"

@@ -66,7 +66,7 @@ def bytes_of(size: str) -> int:
     return int(float(number) * 1024 ** " KMGT".index(unit or " "))
 
 
-# -- configuration (fast) ---------------------------------------------------------------------------
+# -- configuration (fast) --------------------------------------------------------------------------
 
 
 def test_production_mode_names_real_authenticator_spawner_and_limits(monkeypatch):
@@ -82,8 +82,10 @@ def test_production_mode_names_real_authenticator_spawner_and_limits(monkeypatch
     assert "127.0.0.1" in config.ConfigurableHTTPProxy.api_url
     if missing_tools() == "" and importlib.util.find_spec("oauthenticator"):
         # The names resolve to installed classes (what JupyterHub does at start-up).
-        authenticators = {e.name for e in importlib.metadata.entry_points(group="jupyterhub.authenticators")}
-        spawners = {e.name for e in importlib.metadata.entry_points(group="jupyterhub.spawners")}
+        def names(group):
+            return {e.name for e in importlib.metadata.entry_points(group=group)}
+
+        authenticators, spawners = names("jupyterhub.authenticators"), names("jupyterhub.spawners")
         assert hub.authenticator_class in authenticators
         assert hub.spawner_class in spawners
 
@@ -113,7 +115,7 @@ def test_one_machine_limits_match_the_kubernetes_sizing(monkeypatch):
     assert float(singleuser["cpu"]["guarantee"]) <= float(singleuser["cpu"]["limit"])
 
 
-# -- the load test (about a minute) -----------------------------------------------------------------
+# -- the load test (about a minute) ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +155,34 @@ def test_memory_is_measured_and_everything_started_is_stopped(short_class):
     assert result["rss_mb_per_student"] > 90
     assert result["processes_seen"] >= 1 + 1 + 1 + 3 * STUDENTS  # hub, proxy, culler, students
     assert result["processes_left"] == []
+
+
+# -- the single-user image (repo2docker) -----------------------------------------------------------
+
+
+def requirement_lines(path: Path) -> list[str]:
+    return [line.split("#")[0].strip() for line in path.read_text().splitlines()
+            if line.split("#")[0].strip()]
+
+
+def test_binder_image_has_the_series_nbgitpuller_and_the_hubs_jupyterhub():
+    binder = requirement_lines(ROOT / "binder" / "requirements.txt")
+    hub = requirement_lines(ROOT / "classroom" / "requirements.txt")
+    # repo2docker ignores the root's requirements.txt when binder/ exists: it must come in here,
+    # with its `-e .` (the series itself).
+    assert "-r ../requirements.txt" in binder
+    assert "-e ." in requirement_lines(ROOT / "requirements.txt")
+    assert any(line.startswith("nbgitpuller") for line in binder)
+    # the image's jupyterhub-singleuser must match the hub's major version
+    image_hub = [line for line in binder if re.match(r"jupyterhub\b(?!-)", line)]
+    hub_hub = [line for line in hub if re.match(r"jupyterhub\b(?!-)", line)]
+    assert image_hub == hub_hub and image_hub
+
+
+def test_binder_python_is_one_the_package_supports():
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(\d+)\.(\d+)", runtime)
+    assert match, runtime
+    lowest = re.search(r'requires-python\s*=\s*">=(\d+)\.(\d+)"',
+                       (ROOT / "pyproject.toml").read_text())
+    assert tuple(map(int, match.groups())) >= tuple(map(int, lowest.groups()))
