@@ -838,6 +838,8 @@ def summarise(students, duration, results, peaks, before, after, guard, set_up) 
                      if pid in after["kernels"])
     server_cpu = sum(after["servers"][pid] - t for pid, t in before["servers"].items()
                      if pid in after["servers"])
+    # Everything a student's server and kernels did before the moves: start, pull, run all.
+    setup_cpu = sum(before["kernels"].values()) + sum(before["servers"].values())
     failed = {step: sum(step not in r.steps_done for r in results)
               for step in ("login", "spawn", "pull", "open_notebooks")}
     errors = [e for r in results for e in r.errors] + [f"network guard: {v}" for v in guard]
@@ -865,6 +867,7 @@ def summarise(students, duration, results, peaks, before, after, guard, set_up) 
         "largest_kernel_mb": max((p["kernel_rss"] / mb for p in peaks.values()),
                                  default=float("nan")),
         "step_p50_s": steps,
+        "setup_cpu_s_per_student": setup_cpu / max(1, students),
         "kernel_cpu_pct_per_student": 100 * kernel_cpu / wall / max(1, students),
         "server_cpu_pct_per_student": 100 * server_cpu / wall / max(1, students),
         "hub_cpu_pct": pct_of_core("hub"), "proxy_cpu_pct": pct_of_core("proxy"),
@@ -877,7 +880,8 @@ def describe(r: dict) -> str:
             f"pulls {f['pull']}, "
             f"notebook runs {f['open_notebooks']}; link-to-sliders p50 {r['ready_p50_s']:.1f} s, "
             f"max {r['ready_max_s']:.1f} s ("
-            + ", ".join(f"{k.split('_')[0]} {v:.1f}" for k, v in r["step_p50_s"].items()) + " s)\n"
+            + ", ".join(f"{k.split('_')[0]} {v:.1f}" for k, v in r["step_p50_s"].items())
+            + f" s); set-up CPU {r['setup_cpu_s_per_student']:.1f} s per student\n"
             f"      moves {r['moves']}: new picture {r['new_picture']}, "
             f"same picture (kernel answered, "
             f"nothing to redraw) {r['same_picture']}, unanswered {r['unanswered']}, image update "
