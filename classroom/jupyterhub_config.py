@@ -113,6 +113,7 @@ c.Spawner.args = [
 ]
 if TEST:
     c.JupyterHub.spawner_class = "simple"
+    c.Spawner.ip = "127.0.0.1"  # the default, said out loud: test traffic stays on loopback
     c.SimpleLocalProcessSpawner.home_dir_template = str(STATE_DIR / "home" / "{username}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         c.Spawner.args.append("--allow-root")

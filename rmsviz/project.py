@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from rmsviz.i18n import _
+
 __all__ = ["BRANCH", "REPOSITORY", "binder_url", "colab_url", "github_slug", "nbgitpuller_url",
            "pip_requirement"]
 
@@ -29,13 +31,14 @@ def github_slug(repository: str | None = None) -> str:
     """``owner/name`` of a ``https://github.com/owner/name`` address (ValueError otherwise)."""
     repository = REPOSITORY if repository is None else repository
     if not isinstance(repository, str):
-        raise TypeError(f"the repository must be a https://github.com/owner/name address, "
-                        f"got {type(repository).__name__}")
+        raise TypeError(_("the repository must be a https://github.com/owner/name address, "
+                          "got {kind}").format(kind=type(repository).__name__))
     prefix = "https://github.com/"
     parts = repository[len(prefix):].removesuffix(".git").strip("/").split("/")
     if not repository.startswith(prefix) or len(parts) != 2 or not all(parts):
-        raise ValueError(f"the repository must be a https://github.com/owner/name address "
-                         f"(Colab and Binder open notebooks from GitHub), got {repository!r}")
+        raise ValueError(_("the repository must be a https://github.com/owner/name address "
+                           "(Colab and Binder open notebooks from GitHub), got {value}")
+                         .format(value=repr(repository)))
     return "/".join(parts)
 
 
@@ -78,7 +81,8 @@ def nbgitpuller_url(hub: str, notebook: str = FIRST_NOTEBOOK, repository: str | 
     then open ``notebook`` in JupyterLab."""
     repository, branch = repository or REPOSITORY, branch or BRANCH
     if not isinstance(hub, str) or not hub.startswith(("http://", "https://")):
-        raise ValueError(f"the hub must be an http(s):// address, got {hub!r}")
+        raise ValueError(_("the hub must be an http(s):// address, got {value}")
+                         .format(value=repr(hub)))
     folder = repository_name(repository)
     query = urlencode({"repo": repository, "branch": branch,
                        "urlpath": f"lab/tree/{folder}/{NOTEBOOKS_DIR}/{notebook}"},
