@@ -270,8 +270,8 @@ def table(rows: list[dict]) -> str:
     """The figures of every N as the Markdown table of classroom/README.md."""
     lines = ["| students | move-to-image p50 | p95 | max | MB per student, RSS / PSS | CPU per "
              "student (kernels + server) | hub CPU | proxy CPU | link to sliders, p50 / last | "
-             "set-up CPU per student | moves (same picture) | errors |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "set-up CPU per student | moves (same picture) | errors | machine load average |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(
             f"| {r['students']} | {r['p50_ms']:.0f} ms | {r['p95_ms']:.0f} ms "
@@ -281,7 +281,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['hub_cpu_pct']:.1f} % | {r['proxy_cpu_pct']:.1f} % "
             f"| {r['ready_p50_s']:.0f} / {r['ready_max_s']:.0f} s "
             f"| {r['setup_cpu_s_per_student']:.1f} s | {r['moves']} ({r['same_picture']}) "
-            f"| {r['error_count']} |")
+            f"| {r['error_count']} | {r['load_average'][0]:.0f} -> {r['load_average'][1]:.0f} |")
     return "\n".join(lines)
 
 
