@@ -4,6 +4,6 @@ Each module holds the figure of one panel; :class:`~rmsviz.figures.live.LiveFigu
 """
 
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 
 __all__ = ["LiveFigure", "COLORS"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import layer_norm, rms, rms_norm
 
 UNITS = {"g": 1.0, "kg": 1000.0}

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 
 __all__ = ["block_diagram"]
 

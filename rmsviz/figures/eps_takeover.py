@@ -12,7 +12,7 @@ import numpy as np
 
 from rmsviz.experiments.eps import normalize, scale_sweep, takeover_rms
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import rms
 
 BASE_VECTOR = np.array([1.5, -0.5, 1.0, -1.0, 0.25, 0.75])

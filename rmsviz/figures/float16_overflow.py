@@ -19,7 +19,7 @@ from rmsviz.experiments.precision import (
     upcast_rms_norm,
 )
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import rms_norm
 
 MODES = {

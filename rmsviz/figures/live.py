@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from rmsviz.figures.style import tidy
+from rmsviz.style import tidy
 
 
 class LiveFigure:

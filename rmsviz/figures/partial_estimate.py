@@ -11,7 +11,7 @@ import numpy as np
 
 from rmsviz.experiments.partial import PAPER_P, estimate_ratios, output_errors, partial_sweep, random_vectors
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import partial_count
 
 P_GRID = 2.0 ** np.arange(-7, 0.01, 0.5)

@@ -11,7 +11,7 @@ import numpy as np
 
 from rmsviz.experiments.regression import apple_data, gradient_descent, rms_scaled, stable_lr
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 
 SERIES = ("raw", "scaled")
 LABELS = {"raw": "raw grams", "scaled": "grams / RMS(grams)"}

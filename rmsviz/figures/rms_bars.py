@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import rms
 
 

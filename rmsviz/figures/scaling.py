@@ -12,7 +12,7 @@ import numpy as np
 
 from rmsviz.experiments.scaling import make_problem, orthogonality, sweep_input_scale, sweep_weight_scale
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 
 EPS_CHOICES = (0.0, 1e-6, 1e-3)
 C_RANGE = (1e-4, 1e3)

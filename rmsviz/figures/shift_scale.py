@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import layer_norm, rms, rms_norm
 
 DEFAULT_X0 = (0.5, 2.0, -1.0, 2.5, 0.0, 3.0)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 from rmsviz.norms import layer_norm, rms_norm
 
 RADIUS = float(np.sqrt(3.0))

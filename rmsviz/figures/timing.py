@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from rmsviz.figures.style import COLORS, tidy
+from rmsviz.style import COLORS, tidy
 
 
 def timing_figure(result, gpu_rows) -> Figure:

@@ -1,6 +1,7 @@
 """One look for every figure in the series: a colour-blind-safe palette (Okabe-Ito).
 
-RMSNorm and LayerNorm keep the same colour in every notebook.
+RMSNorm and LayerNorm keep the same colour in every notebook. This module imports nothing from
+rmsviz: every layer may use it (introduced in notebook 01).
 """
 
 from __future__ import annotations
