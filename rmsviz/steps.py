@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rmsviz.examples import audit_steps
+from rmsviz.audit import audit_steps
 from rmsviz.formatting import fmt
 from rmsviz.norms import layer_norm, rms, rms_norm
 
