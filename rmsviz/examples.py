@@ -35,6 +35,9 @@ APPLE_WEIGHTS_G = np.array([200.0, 300.0, 150.0, 250.0])
 #: The same apples in kilograms (notebook 02: re-scaling invariance).
 APPLE_WEIGHTS_KG = APPLE_WEIGHTS_G / 1000.0
 
+#: The data each worked example of the text works on.
+EXAMPLE_DATA = {"vector": SEED_VECTOR, "apples": APPLE_WEIGHTS_G}
+
 #: A tray weighing 100 g, added to every apple (notebook 02: a shift changes RMSNorm, not LayerNorm).
 TRAY_G = 100.0
 
@@ -256,13 +259,21 @@ def _pop_std(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean((x - np.mean(x)) ** 2)))
 
 
-def _vector_quotient(i: int, korean: str, printed: float) -> TextStep:
+def _z_step(step_id: str, example: str, i: int, english: str, korean: str, printed: float,
+            mean_id: str, std_id: str) -> TextStep:
+    """The line ``(x_i - mean) / std`` of an example: from the text's own printed mean and std
+    (lines ``mean_id`` and ``std_id``), and correct from the data."""
+    data = EXAMPLE_DATA[example]
     return TextStep(
-        id=f"V{i + 3}", example="vector", korean=korean,
-        english=f"dimension {i + 1}: (x{i + 1} - mean) / std", printed=printed, digits=2,
-        from_text=lambda p, i=i: (SEED_VECTOR[i] - p["V1"]) / p["V2"],
+        id=step_id, example=example, korean=korean, english=english, printed=printed, digits=2,
+        from_text=lambda p, i=i: (data[i] - p[mean_id]) / p[std_id],
         correct=lambda x, i=i: float((x[i] - np.mean(x)) / _pop_std(x)),
     )
+
+
+def _vector_quotient(i: int, korean: str, printed: float) -> TextStep:
+    return _z_step(f"V{i + 3}", "vector", i, f"dimension {i + 1}: (x{i + 1} - mean) / std", korean,
+                   printed, "V1", "V2")
 
 
 def _apple_square(i: int, korean: str, printed: float, note: str = "") -> TextStep:
@@ -275,12 +286,8 @@ def _apple_square(i: int, korean: str, printed: float, note: str = "") -> TextSt
 
 
 def _apple_quotient(i: int, korean: str, printed: float) -> TextStep:
-    return TextStep(
-        id=f"A{i + 9}", example="apples", korean=korean,
-        english=f"apple {i + 1}: (weight - mean) / std", printed=printed, digits=2,
-        from_text=lambda p, i=i: (APPLE_WEIGHTS_G[i] - p["A1"]) / p["A8"],
-        correct=lambda x, i=i: float((x[i] - np.mean(x)) / _pop_std(x)),
-    )
+    return _z_step(f"A{i + 9}", "apples", i, f"apple {i + 1}: (weight - mean) / std", korean, printed,
+                   "A1", "A8")
 
 
 TEXT_STEPS: tuple[TextStep, ...] = (
@@ -320,6 +327,3 @@ TEXT_STEPS: tuple[TextStep, ...] = (
     _apple_quotient(2, "세 번째 사과: (150 – 225) / 47.23 ≈ -1.59", -1.59),
     _apple_quotient(3, "네 번째 사과: (250 – 225) / 47.23 ≈ 0.53", 0.53),
 )
-
-#: The data each example works on.
-EXAMPLE_DATA = {"vector": SEED_VECTOR, "apples": APPLE_WEIGHTS_G}
