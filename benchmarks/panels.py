@@ -20,7 +20,7 @@ twice). 20 moves per panel, so the baseline does not dominate the run time.
 
 Stress: 200 rapid value changes per panel; open matplotlib (pyplot) figures, live ``Figure``
 objects (found through ``gc``) and the process RSS are compared before and after
-(``tests/test_widget_stress.py`` asserts on the same function).
+(``tests/test_panels_stress.py`` asserts on the same function).
 
 One line per panel, then exactly:
 ``panels: p50 <ms> ms, worst panel p50 <ms> ms, naive baseline p50 <ms> ms``.

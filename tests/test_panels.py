@@ -1,13 +1,16 @@
 """rmsviz.panels: every panel is found, re-exported, built with no arguments, rejects out-of-range
-arguments, ignores a NaN set from code, and never calls an experiment from its figure."""
+arguments, ignores a NaN set from code, shows its strings through the language catalogue, and
+never calls an experiment from its figure."""
 
 import inspect
 import math
 
 import numpy as np
 import pytest
+from matplotlib.text import Text
 
 import rmsviz.panels
+from rmsviz import i18n
 from rmsviz.panels import available_panels
 
 PANELS = available_panels()
@@ -100,3 +103,25 @@ def test_in_range_arguments_are_kept_exactly():
     panel = rmsviz.panels.EpsPanel(scale=1e-10, eps=1e-12, where="outside")
     assert panel.values == {"scale": 1e-10, "eps": 1e-12, "where": "outside"}
     assert np.isclose(rmsviz.panels.PartialPanel(p=2.0**-7).result.p, 2.0**-7)
+
+
+class Marked:
+    """A stand-in catalogue that marks every string it translates."""
+
+    def gettext(self, message):
+        return f"«{message}»"
+
+
+@pytest.mark.parametrize("cls", PANELS, ids=[c.__name__ for c in PANELS])
+def test_reader_visible_strings_go_through_the_catalogue(cls, monkeypatch):
+    monkeypatch.setitem(i18n._state, "translation", Marked())
+    panel = cls()
+    assert repr(panel).startswith("«<«")  # the text representation and the title
+    assert "«" in panel.readout_view.value
+    texts = [t.get_text() for t in panel.figure.fig.findobj(Text) if t.get_text()]
+    assert any("«" in t for t in texts), texts
+    # control labels and option labels that are words (not symbols such as "x1", "eps", "kg", "+")
+    labels = [c.description for c in panel.controls.values()]
+    labels += [o for c in panel.controls.values() for o in getattr(c, "_options_labels", ())]
+    words = [t for t in labels if " " in t or (t.isalpha() and len(t) > 3)]
+    assert all("«" in t for t in words), words
