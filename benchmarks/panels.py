@@ -7,18 +7,20 @@ For every panel in ``rmsviz.panels.available_panels()`` (built with no arguments
 slider is set through 50 values (evenly spaced from min to max, snapped to the step), one at a
 time, exactly as a slider move arrives from the browser: ``control.value = v``. Other controls
 (drop-downs, check boxes: changed now and then, and allowed to redraw the whole figure) go through
-10 changes each and are printed on the panel's line but left out of the slider figures. The time measured is from that assignment to the new PNG
-bytes in the panel's image widget (``Panel.refresh``: the draw, the blit and the PNG encode).
+10 changes each and are printed on the panel's line but left out of the slider figures. The time
+measured is from that assignment to the new PNG bytes in the panel's image widget
+(``Panel.time_moves``, the package's one timing helper: the experiment, the artist updates, the
+blit and the PNG encode).
 
-Baseline: the naive version a beginner writes with ``interact``: for every move, build the figure
-again (a new figure of the same class with the same arguments, every artist drawn, nothing cached),
-update it for the new values with the panel's own ``draw`` and encode it the way the inline backend
-does (``savefig(format="png", bbox_inches="tight")``, which draws the figure twice). 20 moves per
-panel, so the baseline does not dominate the run time.
+Baseline: the naive version a beginner writes with ``interact``: for every move, compute everything
+again (the experiments' cached sweeps are cleared), build the figure again (``panel.make_figure()``,
+every artist drawn, nothing cached), update it with the panel's own ``compute`` and encode it the
+way the inline backend does (``savefig(format="png", bbox_inches="tight")``, which draws the figure
+twice). 20 moves per panel, so the baseline does not dominate the run time.
 
 Stress: 200 rapid value changes per panel; open matplotlib (pyplot) figures, live ``Figure``
 objects (found through ``gc``) and the process RSS are compared before and after
-(``tests/test_widget_stress.py`` asserts on the same function).
+(``tests/test_panels_stress.py`` asserts on the same function).
 
 One line per panel, then exactly:
 ``panels: p50 <ms> ms, worst panel p50 <ms> ms, naive baseline p50 <ms> ms``.
@@ -34,7 +36,6 @@ import os
 import statistics
 import sys
 import time
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -104,7 +105,7 @@ OTHER_MOVES = 10
 
 
 def time_panel(cls) -> dict:
-    """Per control: ms from ``control.value = v`` to new PNG bytes.
+    """Per control: ms from ``control.value = v`` to new PNG bytes (``Panel.time_moves``).
 
     Sliders go through ``sweep(control)`` (50 values); other controls (drop-downs, check boxes,
     toggles), which a reader changes once in a while and which may redraw the whole figure, go
@@ -113,93 +114,48 @@ def time_panel(cls) -> dict:
     panel = cls()
     per_control, per_other = {}, {}
     for name, control in panel.controls.items():
-        start_value = control.value
-        times = []
-        for value in sweep(control, MOVES_PER_CONTROL if is_slider(control) else OTHER_MOVES):
-            redraws = panel.redraws
-            t0 = time.perf_counter()
-            control.value = value
-            elapsed = time.perf_counter() - t0
-            if panel.redraws != redraws + 1 or not panel.image.value:
-                raise AssertionError(f"{cls.__name__}.{name} = {value!r} did not redraw once")
-            times.append(elapsed * 1e3)
-        control.value = start_value
-        (per_control if is_slider(control) else per_other)[name] = times
+        moves = sweep(control, MOVES_PER_CONTROL if is_slider(control) else OTHER_MOVES)
+        (per_control if is_slider(control) else per_other)[name] = panel.time_moves(name, moves)
     return {"panel": panel, "per_control": per_control, "per_other": per_other}
 
 
-@contextmanager
-def recording_figure_arguments():
-    """Record, on every LiveFigure built inside, the arguments its own class was called with."""
-    from rmsviz.figures.live import LiveFigure
+def clear_experiment_caches():
+    """Forget every sweep the experiments cached (``functools.lru_cache``): the naive baseline
+    recomputes everything on every move."""
+    import importlib
+    import pkgutil
 
-    classes, stack = [], [LiveFigure]
-    while stack:
-        c = stack.pop()
-        classes.append(c)
-        stack.extend(c.__subclasses__())
-    originals = {c: c.__dict__["__init__"] for c in classes if "__init__" in c.__dict__}
+    import rmsviz.experiments
 
-    def wrap(original):
-        def __init__(self, *args, **kwargs):
-            if not hasattr(self, "_benchmark_arguments"):  # the outermost call: the real class
-                self._benchmark_arguments = (args, kwargs)
-            original(self, *args, **kwargs)
-        return __init__
-
-    for c, original in originals.items():
-        c.__init__ = wrap(original)
-    try:
-        yield
-    finally:
-        for c, original in originals.items():
-            c.__init__ = original
+    for info in pkgutil.iter_modules(rmsviz.experiments.__path__, prefix="rmsviz.experiments."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 def naive_times(cls, moves: int = NAIVE_MOVES) -> list[float]:
-    """The interact + inline-backend approach on the same plot: a new figure and savefig per move."""
-    with recording_figure_arguments():
-        panel = cls()
-    args, kwargs = panel.figure._benchmark_arguments
-    figure_cls = type(panel.figure)
+    """The interact + inline-backend approach on the same plot: everything recomputed, a new figure
+    and savefig per move."""
+    panel = cls()
     sliders = {n: c for n, c in panel.controls.items() if is_slider(c)} or panel.controls
     plan = []
     for name, control in sliders.items():
         plan += [(name, v) for v in sweep(control, max(2, moves // len(sliders) + 1))]
     plan = plan[:moves]
     times = []
-    live = panel.figure
     for name, value in plan:
         values = dict(panel.values, **{name: value})
         t0 = time.perf_counter()
-        fresh = figure_cls(*args, **kwargs)
+        clear_experiment_caches()
+        fresh = panel.make_figure()
         for artist in fresh._moving:  # a plain figure: every artist drawn by savefig
             artist.set_animated(False)
-        panel.figure = fresh
-        try:
-            with panel_values(panel, values):
-                panel.draw(**values)
-        finally:
-            panel.figure = live
+        fresh.update(panel.compute(**values))
         buf = io.BytesIO()
         fresh.fig.savefig(buf, format="png", dpi=fresh.fig.dpi, bbox_inches="tight")
         times.append((time.perf_counter() - t0) * 1e3)
     return times
-
-
-@contextmanager
-def panel_values(panel, values):
-    """Set the controls without triggering a redraw (for panels whose draw reads the controls)."""
-    saved = panel.values
-    panel._holding = True
-    try:
-        for key, v in values.items():
-            panel.controls[key].value = v
-        yield
-    finally:
-        for key, v in saved.items():
-            panel.controls[key].value = v
-        panel._holding = False
 
 
 # -- stress --------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """rmsviz: learn RMSNorm by computing it, dragging sliders and watching values and gradients.
 
-The numerical core lives in :mod:`rmsviz.norms` and is re-exported here. Notebook 00 introduces
-the package; see README.md for the series.
+The numerical core lives in :mod:`rmsviz.norms` and is re-exported here, with the number
+formatters every notebook prints with (:mod:`rmsviz.formatting`). The panels are in
+:mod:`rmsviz.panels` (``from rmsviz.panels import RMSPanel``). Notebook 00 introduces the package;
+see README.md for the series and CONTRIBUTING.md for the package's layers.
 """
 
+from rmsviz.formatting import fmt, fmt_vector
 from rmsviz.norms import (
     layer_norm,
     layer_norm_backward,
@@ -23,4 +26,6 @@ __all__ = [
     "rms_norm_backward",
     "layer_norm_backward",
     "partial_rms_norm",
+    "fmt",
+    "fmt_vector",
 ]

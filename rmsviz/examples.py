@@ -10,7 +10,11 @@ tests share them:
   verdict, correction, and the key of the code in :mod:`rmsviz.audit` that shows it);
 * :data:`TEXT_STEPS` -- every number the text prints in its two worked examples, with the value it
   printed, how that line follows from the text's own previous lines, and how the correct value is
-  computed from the data. :func:`audit_steps` recomputes every line and classifies it.
+  computed from the data. :func:`rmsviz.audit.audit_steps` recomputes every line and classifies it.
+
+This module holds data only (layer: numpy and the language catalogue): the code that checks the
+claims and the numbers lives in :mod:`rmsviz.audit`. Reader-visible English is marked with ``N_``
+and translated where it is shown.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from rmsviz.i18n import N_
 
 #: The source text's first example vector.
 SEED_VECTOR = np.array([2.0, 4.0, 6.0, 8.0])
@@ -29,11 +35,14 @@ APPLE_WEIGHTS_G = np.array([200.0, 300.0, 150.0, 250.0])
 #: The same apples in kilograms (notebook 02: re-scaling invariance).
 APPLE_WEIGHTS_KG = APPLE_WEIGHTS_G / 1000.0
 
+#: The data each worked example of the text works on.
+EXAMPLE_DATA = {"vector": SEED_VECTOR, "apples": APPLE_WEIGHTS_G}
+
 #: A tray weighing 100 g, added to every apple (notebook 02: a shift changes RMSNorm, not LayerNorm).
 TRAY_G = 100.0
 
 #: The verdicts a claim can get.
-VERDICTS = ("right", "wrong", "right for another reason")
+VERDICTS = (N_("right"), N_("wrong"), N_("right for another reason"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -64,149 +73,149 @@ class Claim:
 CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="C1",
-        topic="where it is used",
+        topic=N_("where it is used"),
         korean="RMSNorm은 정규화 기법 중 하나로, 트랜스포머 모델에서 사용되는 정규화 방법 중 하나입니다.",
-        english="RMSNorm is a normalisation technique used in Transformer models.",
+        english=N_("RMSNorm is a normalisation technique used in Transformer models."),
         verdict="right",
-        correction="Right: Llama, T5, Mistral and many other Transformers use it (in T5 it is called "
-                   "T5LayerNorm). Its formula is y = x / sqrt(mean(x²) + eps) * g.",
+        correction=N_("Right: Llama, T5, Mistral and many other Transformers use it (in T5 it is called "
+                      "T5LayerNorm). Its formula is y = x / sqrt(mean(x²) + eps) * g."),
         evidence="formula",
     ),
     Claim(
         id="C2",
-        topic="the axis",
+        topic=N_("the axis"),
         korean="RMSNorm은 입력 벡터의 각 차원을 독립적으로 정규화합니다.",
-        english="RMSNorm normalises each dimension of the input vector independently.",
+        english=N_("RMSNorm normalises each dimension of the input vector independently."),
         verdict="wrong",
-        correction="One statistic, the RMS, is computed across all the features of one vector, and "
-                   "every feature is divided by that same number. Changing one feature changes the "
-                   "output of every other feature.",
+        correction=N_("One statistic, the RMS, is computed across all the features of one vector, and "
+                      "every feature is divided by that same number. Changing one feature changes the "
+                      "output of every other feature."),
         evidence="shared_statistic",
     ),
     Claim(
         id="C3",
-        topic="what it computes",
+        topic=N_("what it computes"),
         korean="각 차원의 값을 해당 차원의 평균과 표준편차로 조정하는데",
-        english="It adjusts the value of each dimension by the mean and the standard deviation.",
+        english=N_("It adjusts the value of each dimension by the mean and the standard deviation."),
         verdict="wrong",
-        correction="That is a z-score (LayerNorm without gain and bias). RMSNorm subtracts nothing and "
-                   "divides by the RMS of the raw values: RMSNorm([2, 4, 6, 8]) = [0.365, 0.730, "
-                   "1.095, 1.461], not the text's [-1.16, -0.39, 0.39, 1.16].",
+        correction=N_("That is a z-score (LayerNorm without gain and bias). RMSNorm subtracts nothing and "
+                      "divides by the RMS of the raw values: RMSNorm([2, 4, 6, 8]) = [0.365, 0.730, "
+                      "1.095, 1.461], not the text's [-1.16, -0.39, 0.39, 1.16]."),
         evidence="not_z_score",
     ),
     Claim(
         id="C4",
-        topic="the statistic",
+        topic=N_("the statistic"),
         korean="이때 표준편차는 차원 내의 모든 요소의 제곱의 평균의 제곱근으로 계산됩니다.",
-        english="Here the standard deviation is computed as the square root of the mean of the "
-                "squares of all the elements.",
+        english=N_("Here the standard deviation is computed as the square root of the mean of the "
+                   "squares of all the elements."),
         verdict="wrong",
-        correction="The square root of the mean of the squares is the RMS, not the standard "
-                   "deviation: RMS(x)² = mean(x)² + var(x), so they agree only when the mean is 0 "
-                   "(for [2, 4, 6, 8]: RMS 5.477, std 2.236). The text's own examples do not use "
-                   "this definition either.",
+        correction=N_("The square root of the mean of the squares is the RMS, not the standard "
+                      "deviation: RMS(x)² = mean(x)² + var(x), so they agree only when the mean is 0 "
+                      "(for [2, 4, 6, 8]: RMS 5.477, std 2.236). The text's own examples do not use "
+                      "this definition either."),
         evidence="rms_is_not_std",
     ),
     Claim(
         id="C5",
-        topic="the formula",
+        topic=N_("the formula"),
         korean="RMS = √( (x₁² + x₂² + … + xₙ²) / n )",
-        english="RMS = sqrt((x1² + x2² + ... + xn²) / n): square, average, take the root.",
+        english=N_("RMS = sqrt((x1² + x2² + ... + xn²) / n): square, average, take the root."),
         verdict="right",
-        correction="Right, and this is the number RMSNorm divides by (with eps inside the root).",
+        correction=N_("Right, and this is the number RMSNorm divides by (with eps inside the root)."),
         evidence="rms_formula",
     ),
     Claim(
         id="C6",
-        topic="the sign",
+        topic=N_("the sign"),
         korean="정규화된 값들은 평균을 중심으로 양수 또는 음수의 범위에서 조정됩니다.",
-        english="The normalised values are spread over positive and negative values around the mean.",
+        english=N_("The normalised values are spread over positive and negative values around the mean."),
         verdict="wrong",
-        correction="RMSNorm divides by a positive number, so it keeps every sign: positive inputs "
-                   "stay positive. Only mean-centring (LayerNorm) makes some outputs negative.",
+        correction=N_("RMSNorm divides by a positive number, so it keeps every sign: positive inputs "
+                      "stay positive. Only mean-centring (LayerNorm) makes some outputs negative."),
         evidence="keeps_sign",
     ),
     Claim(
         id="C7",
-        topic="the mean",
+        topic=N_("the mean"),
         korean="정규화된 값들은 평균인 225g을 중심으로 양수와 음수의 범위에서 조정되었습니다.",
-        english="The normalised apple weights are centred on the mean, 225 g.",
+        english=N_("The normalised apple weights are centred on the mean, 225 g."),
         verdict="wrong",
-        correction="Normalised values have no unit, and they are not centred on 225: the z-scores "
-                   "have mean 0, and RMSNorm keeps a non-zero mean (0.970 for the apples) and makes "
-                   "the RMS 1.",
+        correction=N_("Normalised values have no unit, and they are not centred on 225: the z-scores "
+                      "have mean 0, and RMSNorm keeps a non-zero mean (0.970 for the apples) and makes "
+                      "the RMS 1."),
         evidence="keeps_mean",
     ),
     Claim(
         id="C8",
-        topic="ratios between features",
+        topic=N_("ratios between features"),
         korean="각 차원의 값들이 서로 비슷한 범위에서 분포하게 됩니다. 이는 모델이 각 차원의 중요도를 "
                "공정하게 학습할 수 있도록 도움을 줍니다.",
-        english="The values of the different dimensions end up in a similar range, which helps the "
-                "model weigh each dimension fairly.",
+        english=N_("The values of the different dimensions end up in a similar range, which helps the "
+                   "model weigh each dimension fairly."),
         verdict="wrong",
-        correction="Every feature is divided by the same number, so every ratio between features is "
-                   "kept: a feature 10 times larger than another stays 10 times larger. Putting each "
-                   "feature on a similar range is per-feature scaling over a data set (what "
-                   "BatchNorm or standardising a column does).",
+        correction=N_("Every feature is divided by the same number, so every ratio between features is "
+                      "kept: a feature 10 times larger than another stays 10 times larger. Putting each "
+                      "feature on a similar range is per-feature scaling over a data set (what "
+                      "BatchNorm or standardising a column does)."),
         evidence="keeps_ratios",
     ),
     Claim(
         id="C9",
-        topic="the size of the values",
+        topic=N_("the size of the values"),
         korean="RMSNorm은 주어진 값들의 편차를 작게 만들면서도 원래 값들의 의미를 유지하는 정규화 방법입니다.",
-        english="RMSNorm makes the spread of the values small while keeping their meaning.",
+        english=N_("RMSNorm makes the spread of the values small while keeping their meaning."),
         verdict="right for another reason",
-        correction="It rescales the vector to RMS 1: large inputs shrink, but small inputs grow "
-                   "(x = [0.01, 0.02] becomes [0.632, 1.265]). What it keeps is the direction of the "
-                   "vector (signs and ratios), because it is one division by a positive number.",
+        correction=N_("It rescales the vector to RMS 1: large inputs shrink, but small inputs grow "
+                      "(x = [0.01, 0.02] becomes [0.632, 1.265]). What it keeps is the direction of the "
+                      "vector (signs and ratios), because it is one division by a positive number."),
         evidence="rescales_to_rms_one",
     ),
     Claim(
         id="C10",
-        topic="gradients",
+        topic=N_("gradients"),
         korean="정규화된 값들은 작은 범위에서 조정되므로, 그레디언트의 크기도 상대적으로 작아집니다.",
-        english="Because the normalised values lie in a small range, the gradients become "
-                "relatively small too.",
+        english=N_("Because the normalised values lie in a small range, the gradients become "
+                   "relatively small too."),
         verdict="right for another reason",
-        correction="The gradient through RMSNorm scales as 1/c when the input is scaled by c (input "
-                   "Jacobian J = (I - y yᵀ/n) / RMS(x)), and has no component along x. A large input "
-                   "gives a small gradient, a small input a large one: the norm adapts the step, it "
-                   "does not simply make gradients small.",
+        correction=N_("The gradient through RMSNorm scales as 1/c when the input is scaled by c (input "
+                      "Jacobian J = (I - y yᵀ/n) / RMS(x)), and has no component along x. A large input "
+                      "gives a small gradient, a small input a large one: the norm adapts the step, it "
+                      "does not simply make gradients small."),
         evidence="gradient_scales_inversely",
     ),
     Claim(
         id="C11",
-        topic="training stability",
+        topic=N_("training stability"),
         korean="이 방법은 트랜스포머 모델에서 그레디언트의 전파를 개선하고, 학습을 안정화시키는 데 도움이 됩니다.",
-        english="It improves gradient propagation in Transformer models and helps stabilise training.",
+        english=N_("It improves gradient propagation in Transformer models and helps stabilise training."),
         verdict="right for another reason",
-        correction="The paper's reason is re-scaling invariance: the output does not change when the "
-                   "weights or an input are scaled, and the gradient with respect to the weights "
-                   "shrinks as 1/delta when W -> delta W (implicit learning-rate adaptation). Not "
-                   "because each value is kept in a fixed range.",
+        correction=N_("The paper's reason is re-scaling invariance: the output does not change when the "
+                      "weights or an input are scaled, and the gradient with respect to the weights "
+                      "shrinks as 1/delta when W -> delta W (implicit learning-rate adaptation). Not "
+                      "because each value is kept in a fixed range."),
         evidence="weight_rescaling_invariance",
     ),
     Claim(
         id="C12",
-        topic="sensitivity to the data",
+        topic=N_("sensitivity to the data"),
         korean="모델이 학습을 잘 수행하면서도 데이터의 변동성에 덜 민감해지게 됩니다.",
-        english="The model becomes less sensitive to the variability of the data.",
+        english=N_("The model becomes less sensitive to the variability of the data."),
         verdict="right for another reason",
-        correction="RMSNorm is insensitive to scale only: multiplying an input by c > 0 leaves the "
-                   "output unchanged (grams or kilograms), but shifting it (a 100 g tray on every "
-                   "apple) changes the output. LayerNorm ignores both.",
+        correction=N_("RMSNorm is insensitive to scale only: multiplying an input by c > 0 leaves the "
+                      "output unchanged (grams or kilograms), but shifting it (a 100 g tray on every "
+                      "apple) changes the output. LayerNorm ignores both."),
         evidence="scale_not_shift",
     ),
     Claim(
         id="C13",
-        topic="what the example computes",
+        topic=N_("what the example computes"),
         korean="1. 각 차원의 값들을 해당 차원의 평균과 표준편차를 기준으로 정규화합니다. 평균: 5 표준편차: 2.58",
-        english="Worked example: normalise [2, 4, 6, 8] by its mean (5) and standard deviation (2.58).",
+        english=N_("Worked example: normalise [2, 4, 6, 8] by its mean (5) and standard deviation (2.58)."),
         verdict="wrong",
-        correction="2.58 is the sample standard deviation (divide by n - 1 = 3); LayerNorm uses the "
-                   "population one, 2.236 (divide by n = 4), and the apple example divides by n. "
-                   "The z-scores are ±1.342 and ±0.447, and RMSNorm gives [0.365, 0.730, 1.095, 1.461].",
+        correction=N_("2.58 is the sample standard deviation (divide by n - 1 = 3); LayerNorm uses the "
+                      "population one, 2.236 (divide by n = 4), and the apple example divides by n. "
+                      "The z-scores are ±1.342 and ±0.447, and RMSNorm gives [0.365, 0.730, 1.095, 1.461]."),
         evidence="sample_std",
     ),
 )
@@ -250,13 +259,21 @@ def _pop_std(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean((x - np.mean(x)) ** 2)))
 
 
-def _vector_quotient(i: int, korean: str, printed: float) -> TextStep:
+def _z_step(step_id: str, example: str, i: int, english: str, korean: str, printed: float,
+            mean_id: str, std_id: str) -> TextStep:
+    """The line ``(x_i - mean) / std`` of an example: from the text's own printed mean and std
+    (lines ``mean_id`` and ``std_id``), and correct from the data."""
+    data = EXAMPLE_DATA[example]
     return TextStep(
-        id=f"V{i + 3}", example="vector", korean=korean,
-        english=f"dimension {i + 1}: (x{i + 1} - mean) / std", printed=printed, digits=2,
-        from_text=lambda p, i=i: (SEED_VECTOR[i] - p["V1"]) / p["V2"],
+        id=step_id, example=example, korean=korean, english=english, printed=printed, digits=2,
+        from_text=lambda p, i=i: (data[i] - p[mean_id]) / p[std_id],
         correct=lambda x, i=i: float((x[i] - np.mean(x)) / _pop_std(x)),
     )
+
+
+def _vector_quotient(i: int, korean: str, printed: float) -> TextStep:
+    return _z_step(f"V{i + 3}", "vector", i, f"dimension {i + 1}: (x{i + 1} - mean) / std", korean,
+                   printed, "V1", "V2")
 
 
 def _apple_square(i: int, korean: str, printed: float, note: str = "") -> TextStep:
@@ -269,12 +286,8 @@ def _apple_square(i: int, korean: str, printed: float, note: str = "") -> TextSt
 
 
 def _apple_quotient(i: int, korean: str, printed: float) -> TextStep:
-    return TextStep(
-        id=f"A{i + 9}", example="apples", korean=korean,
-        english=f"apple {i + 1}: (weight - mean) / std", printed=printed, digits=2,
-        from_text=lambda p, i=i: (APPLE_WEIGHTS_G[i] - p["A1"]) / p["A8"],
-        correct=lambda x, i=i: float((x[i] - np.mean(x)) / _pop_std(x)),
-    )
+    return _z_step(f"A{i + 9}", "apples", i, f"apple {i + 1}: (weight - mean) / std", korean, printed,
+                   "A1", "A8")
 
 
 TEXT_STEPS: tuple[TextStep, ...] = (
@@ -314,73 +327,3 @@ TEXT_STEPS: tuple[TextStep, ...] = (
     _apple_quotient(2, "세 번째 사과: (150 – 225) / 47.23 ≈ -1.59", -1.59),
     _apple_quotient(3, "네 번째 사과: (250 – 225) / 47.23 ≈ 0.53", 0.53),
 )
-
-#: The data each example works on.
-EXAMPLE_DATA = {"vector": SEED_VECTOR, "apples": APPLE_WEIGHTS_G}
-
-
-def _agrees(value: float, printed: float, digits: int) -> bool:
-    """Does ``value`` round to ``printed`` at ``digits`` decimals (half a unit in the last place)?"""
-    return abs(value - printed) <= 0.5 * 10.0 ** (-digits) * (1 + 1e-9) + 1e-12
-
-
-@dataclass(frozen=True)
-class AuditedStep:
-    """One text line recomputed: what it printed, what its own inputs give, and the right value."""
-
-    step: TextStep
-    from_text: float
-    correct: float
-    follows: bool      # the printed value follows from the text's own previous lines
-    is_correct: bool   # the printed value is right for the data
-
-    @property
-    def status(self) -> str:
-        if self.is_correct:
-            return "correct"
-        if self.follows:
-            return "carried over: follows from an earlier wrong line"
-        return "slip: does not follow from the text's own numbers"
-
-
-def audit_steps(example: str | None = None) -> list[AuditedStep]:
-    """Recompute every printed line of the text's worked examples (notebook 02).
-
-    For each line: the value its own earlier printed numbers give (``from_text``), the correct value
-    from the data, and whether the printed number agrees with each at the printed precision.
-    ``example`` is ``"vector"``, ``"apples"`` or None (both).
-    """
-    if example is not None and example not in EXAMPLE_DATA:
-        raise ValueError(f"example must be one of {sorted(EXAMPLE_DATA)} or None, got {example!r}")
-    printed = {s.id: s.printed for s in TEXT_STEPS}
-    out = []
-    for s in TEXT_STEPS:
-        if example is not None and s.example != example:
-            continue
-        from_text = float(s.from_text(printed))
-        correct = float(s.correct(EXAMPLE_DATA[s.example]))
-        out.append(AuditedStep(s, from_text, correct, _agrees(from_text, s.printed, s.digits),
-                               _agrees(correct, s.printed, s.digits)))
-    return out
-
-
-def candidate_statistics(x) -> dict[str, float]:
-    """Spread statistics a text might call "the standard deviation" of x (numpy only).
-
-    population std (divide by n, LayerNorm's), sample std (divide by n - 1), the RMS (the text's
-    own definition), the mean absolute deviation.
-    """
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 1 or x.size < 2:
-        raise ValueError(f"x must be a vector of at least 2 values, got shape {x.shape}")
-    return {
-        "population std (divide by n)": float(np.std(x)),
-        "sample std (divide by n - 1)": float(np.std(x, ddof=1)),
-        "RMS (root of the mean of squares)": float(np.sqrt(np.mean(x**2))),
-        "mean absolute deviation": float(np.mean(np.abs(x - np.mean(x)))),
-    }
-
-
-def identify_statistic(x, printed: float, digits: int = 2) -> list[str]:
-    """The names of the candidate statistics of x that round to ``printed`` (may be empty)."""
-    return [name for name, v in candidate_statistics(x).items() if _agrees(v, printed, digits)]

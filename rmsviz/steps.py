@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from rmsviz.examples import audit_steps
+from rmsviz.audit import audit_steps
 from rmsviz.formatting import fmt
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, rms, rms_norm

@@ -16,7 +16,8 @@ from rmsviz.checks.functions import FunctionExercise
 from rmsviz.checks.kinds import Accepted, Exercise, Mistake, NumberExercise, OpenExercise
 from rmsviz.checks.text_errors import TextErrorsExercise
 from rmsviz.checks.usual_mistakes import backward_mistakes, norm_mistakes, rms_mistakes, trial_inputs
-from rmsviz.examples import APPLE_WEIGHTS_G, TRAY_G, audit_steps
+from rmsviz.audit import audit_steps
+from rmsviz.examples import APPLE_WEIGHTS_G, TRAY_G
 from rmsviz.experiments import precision, regression
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, partial_count, rms, rms_norm, rms_norm_backward

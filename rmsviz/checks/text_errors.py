@@ -13,7 +13,8 @@ import numpy as np
 
 from rmsviz.checks.answers import ShapeError, number_text, read_numbers, shape_text
 from rmsviz.checks.kinds import CORRECT, Exercise, Feedback
-from rmsviz.examples import APPLE_WEIGHTS_G, audit_steps
+from rmsviz.audit import audit_steps
+from rmsviz.examples import APPLE_WEIGHTS_G
 from rmsviz.i18n import _
 
 

@@ -11,7 +11,9 @@ A seeded batch h_0 goes in; the loss is ``mse(h_L, target)`` with a seeded targe
 chains :mod:`rmsviz.experiments.layers` (MSE, tanh, linear) with ``rmsviz.norms``' analytic
 ``rms_norm_backward`` / ``layer_norm_backward``. Per layer we report what a practitioner looks at:
 the mean and std of t_l, the share of saturated units (|t| > 0.97), the std of dL/dt_l, and the
-grad:data ratio std(dL/dW_l) / std(W_l).
+grad:data ratio std(dL/dW_l) / std(W_l). :func:`compare_norms` runs the same stack without a norm
+and with one, as notebook 04's deep-stack panel shows them; notebook 04's tables print
+:func:`run_stack` with the same defaults (width 32, batch 64), so the two agree.
 """
 
 from __future__ import annotations
@@ -21,15 +23,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from rmsviz.experiments.layers import linear, linear_backward, mse, mse_backward, tanh, tanh_backward
+from rmsviz.i18n import _
 from rmsviz.norms import layer_norm, layer_norm_backward, rms_norm, rms_norm_backward
 
-__all__ = ["NORMS", "SATURATION", "init_stack", "StackRun", "forward", "backward", "run_stack",
-           "layer_stats", "layer_lines"]
+__all__ = ["NORMS", "SATURATION", "WIDTH", "BATCH", "MAX_DEPTH", "init_stack", "StackRun", "forward",
+           "backward", "run_stack", "LayerStats", "layer_stats", "layer_lines", "StackComparison",
+           "compare_norms"]
 
 NORMS = ("none", "layernorm", "rmsnorm")
 #: A tanh unit counts as saturated when |t| exceeds this (its local gradient 1 - t**2 < 0.06).
 SATURATION = 0.97
 EPS = 1e-6
+#: The stack notebook 04 prints and its panel draws: width 32, a batch of 64 (small enough for the
+#: panel to redraw quickly), up to 12 layers.
+WIDTH = 32
+BATCH = 64
+MAX_DEPTH = 12
 
 
 def _check_norm(norm: str) -> str:
@@ -48,7 +57,7 @@ def init_stack(depth: int, width: int, scale: float = 1.0, seed: int = 0) -> lis
         raise ValueError(f"scale must be a positive finite number, got {scale}")
     rng = np.random.default_rng(seed)
     return [(rng.normal(size=(width, width)) * (scale / np.sqrt(width)), np.zeros(width))
-            for _ in range(depth)]
+            for _layer in range(depth)]
 
 
 @dataclass
@@ -116,7 +125,7 @@ def backward(run: StackRun, target) -> StackRun:
     return run
 
 
-def run_stack(depth: int = 6, width: int = 64, batch: int = 128, scale: float = 1.0,
+def run_stack(depth: int = 8, width: int = WIDTH, batch: int = BATCH, scale: float = 1.0,
               norm: str = "rmsnorm", residual: bool = False, seed: int = 0) -> StackRun:
     """Build a seeded stack, batch (N(0, 1)) and target (N(0, 1)), run forward and backward."""
     _check_norm(norm)
@@ -129,26 +138,63 @@ def run_stack(depth: int = 6, width: int = 64, batch: int = 128, scale: float = 
     return backward(forward(x, params, target, norm, residual), target)
 
 
-def layer_stats(run: StackRun) -> list[dict]:
+@dataclass(frozen=True)
+class LayerStats:
+    """What a practitioner looks at in one layer: the mean, std and saturation (%) of t_l, the std
+    of dL/dt_l and the grad:data ratio std(dL/dW_l) / std(W_l)."""
+
+    mean: float
+    std: float
+    saturated: float
+    grad_std: float
+    grad_data: float
+
+
+def layer_stats(run: StackRun) -> list[LayerStats]:
     """Per layer: mean, std, saturation (%) of t_l; std of dL/dt_l; grad:data ratio of W_l."""
     if run.act_grads is None:
         raise ValueError("run has no gradients yet: call backward(run, target) first")
     stats = []
-    for (W, _), t, dt, (dW, _) in zip(run.params, run.activations, run.act_grads, run.weight_grads):
-        stats.append({
-            "mean": float(t.mean()),
-            "std": float(t.std()),
-            "saturated": 100.0 * float(np.mean(np.abs(t) > SATURATION)),
-            "grad_std": float(dt.std()),
-            "grad_data": float(dW.std() / W.std()),
-        })
+    for (W, _b), t, dt, (dW, _db) in zip(run.params, run.activations, run.act_grads, run.weight_grads):
+        stats.append(LayerStats(
+            mean=float(t.mean()),
+            std=float(t.std()),
+            saturated=100.0 * float(np.mean(np.abs(t) > SATURATION)),
+            grad_std=float(dt.std()),
+            grad_data=float(dW.std() / W.std()),
+        ))
     return stats
 
 
 def layer_lines(run: StackRun) -> list[str]:
-    """One printable line per layer, e.g. ``layer 1: mean +0.01 std 0.62 saturated  3.1% ...``."""
+    """One printable line per layer, e.g. ``layer  1: mean +0.01  std 0.62  saturated   3.1% ...``."""
     return [
-        f"layer {i + 1:2d}: mean {s['mean']:+.2f}  std {s['std']:.2f}  saturated {s['saturated']:5.1f}%  "
-        f"grad std {s['grad_std']:.2e}  grad:data {s['grad_data']:.2e}"
+        _("layer {layer}: mean {mean}  std {std}  saturated {saturated}%  grad std {grad_std}  "
+          "grad:data {grad_data}").format(
+            layer=f"{i + 1:2d}", mean=f"{s.mean:+.2f}", std=f"{s.std:.2f}", saturated=f"{s.saturated:5.1f}",
+            grad_std=f"{s.grad_std:.2e}", grad_data=f"{s.grad_data:.2e}")
         for i, s in enumerate(layer_stats(run))
     ]
+
+
+@dataclass(frozen=True)
+class StackComparison:
+    """The same seeded stack run without a norm (``none``) and with ``norm`` (``chosen``)."""
+
+    depth: int
+    scale: float
+    norm: str
+    residual: bool
+    none: StackRun
+    chosen: StackRun
+
+
+def compare_norms(depth: int = 8, scale: float = 0.5, norm: str = "rmsnorm", residual: bool = False,
+                  width: int = WIDTH, batch: int = BATCH, seed: int = 0) -> StackComparison:
+    """:func:`run_stack` twice, without a norm and with ``norm``, same weights, batch and target."""
+    _check_norm(norm)
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be an integer between 1 and {MAX_DEPTH}, got {depth!r}")
+    runs = [run_stack(int(depth), width, batch, scale, name, residual, seed) for name in ("none", norm)]
+    return StackComparison(depth=int(depth), scale=float(scale), norm=norm, residual=bool(residual),
+                           none=runs[0], chosen=runs[1])

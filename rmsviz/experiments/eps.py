@@ -6,17 +6,29 @@
   takes over when ``RMS(x) ~ eps``.
 
 Below the take-over point the output is no longer normalised: it shrinks in proportion to x.
+:func:`eps_at` is what notebook 05's eps panel shows: one input scale, with the whole curve over
+:data:`SCALES` (computed once per eps and placement).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from rmsviz.norms import rms, rms_norm
 
-__all__ = ["WHERE", "normalize", "takeover_rms", "scale_sweep", "torch_default_eps"]
+__all__ = ["WHERE", "BASE_VECTOR", "SCALES", "normalize", "takeover_rms", "ScaleSweep", "scale_sweep",
+           "unit_vector", "takeover_curves", "EpsResult", "eps_at", "torch_default_eps"]
 
 WHERE = ("inside", "outside")
+
+#: The direction the panel scales (divided by its RMS, so that the input RMS is the scale c).
+BASE_VECTOR = (1.5, -0.5, 1.0, -1.0, 0.25, 0.75)
+
+#: Input RMS values of the panel's curves: 14 decades.
+SCALES = np.geomspace(1e-10, 1e4, 300)
 
 
 def _check_where(where: str) -> str:
@@ -61,11 +73,20 @@ def takeover_rms(eps: float, where: str = "inside") -> float:
     return float(np.sqrt(eps)) if where == "inside" else eps
 
 
-def scale_sweep(x, scales, eps: float = 1e-6, where: str = "inside", index: int = 0) -> dict:
-    """Normalise ``c * x`` for every scale c: ``{"scales", "out_rms", "value"}``.
+@dataclass(frozen=True)
+class ScaleSweep:
+    """RMSNorm of ``c * x`` for every scale c: the output's RMS and one of its entries."""
 
-    ``out_rms`` is the RMS of the output (1 while normalisation works) and ``value`` the output's
-    entry ``index``. ``x`` is one vector.
+    scales: np.ndarray
+    out_rms: np.ndarray  # 1 while normalisation works
+    value: np.ndarray    # the output's entry ``index``
+
+
+def scale_sweep(x, scales, eps: float = 1e-6, where: str = "inside", index: int = 0) -> ScaleSweep:
+    """Normalise ``c * x`` for every scale c in ``scales`` (``x`` is one vector).
+
+    ``out_rms`` is the RMS of each output (1 while normalisation works) and ``value`` each
+    output's entry ``index``.
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 1:
@@ -76,7 +97,51 @@ def scale_sweep(x, scales, eps: float = 1e-6, where: str = "inside", index: int 
     if not -x.size <= index < x.size:
         raise ValueError(f"index {index} is out of range for a vector of {x.size} entries")
     y = normalize(scales[:, None] * x[None, :], eps, where)
-    return {"scales": scales, "out_rms": rms(y), "value": y[:, index]}
+    return ScaleSweep(scales=scales, out_rms=rms(y), value=y[:, index])
+
+
+def unit_vector() -> np.ndarray:
+    """:data:`BASE_VECTOR` divided by its RMS: its input RMS is 1, so ``c * unit_vector()`` has RMS c."""
+    x = np.asarray(BASE_VECTOR, dtype=float)
+    return x / rms(x)
+
+
+def takeover_curves(eps: float, where: str = "inside") -> ScaleSweep:
+    """:func:`scale_sweep` of :func:`unit_vector` over :data:`SCALES` (computed once per eps and where)."""
+    return _takeover_curves(float(eps), where)
+
+
+@lru_cache(maxsize=64)  # one key per (eps, where), however the public function was called
+def _takeover_curves(eps: float, where: str) -> ScaleSweep:
+    return scale_sweep(unit_vector(), SCALES, eps, where)
+
+
+@dataclass(frozen=True)
+class EpsResult:
+    """One input RMS through RMSNorm with this eps and placement, and the curves it sits on."""
+
+    scale: float       # the input RMS
+    eps: float
+    where: str
+    out_rms: float     # the output's RMS
+    value: float       # the output's first entry
+    takeover: float    # the input RMS where eps takes over
+    curves: ScaleSweep  # the same over SCALES
+
+    @property
+    def normalised(self) -> bool:
+        """Is the output still normalised (output RMS above 0.99)?"""
+        return self.out_rms > 0.99
+
+
+def eps_at(scale: float, eps: float = 1e-6, where: str = "inside") -> EpsResult:
+    """RMSNorm of ``scale * unit_vector()`` with eps ``where`` the root, and the curves over SCALES."""
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a finite number > 0, got {scale}")
+    y = normalize(scale * unit_vector(), eps, where)
+    return EpsResult(scale=float(scale), eps=float(eps), where=where, out_rms=float(rms(y)),
+                     value=float(y[0]), takeover=takeover_rms(eps, where),
+                     curves=takeover_curves(float(eps), where))
 
 
 def torch_default_eps(dtype) -> float:

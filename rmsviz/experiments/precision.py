@@ -8,9 +8,15 @@
 * bfloat16 keeps float32's 8 exponent bits (range up to ~3.4e38, so no overflow at 256) but only
   8 significant bits (7 stored). numpy has no bfloat16: :func:`to_bfloat16` emulates it by rounding
   a float32 bit pattern to its top 16 bits, round-to-nearest-even, as hardware does.
+
+:func:`precision_at` is what notebook 05's precision panel shows: one input magnitude computed one
+of the three ways (:data:`MODES`), beside the curve over :data:`MAGNITUDES` (computed once).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,7 +33,20 @@ __all__ = [
     "rounding_error",
     "collapse_sweep",
     "test_vector",
+    "MODES",
+    "MAGNITUDES",
+    "rms_norm_as",
+    "CollapseSweep",
+    "collapse_curves",
+    "PrecisionResult",
+    "precision_at",
 ]
+
+#: The three ways of computing RMSNorm of float16 data that notebook 05 compares.
+MODES = ("float16_naive", "float32_accumulate", "bfloat16")
+
+#: The largest input magnitudes of the panel's curve (float16 values from 1 to 4096).
+MAGNITUDES = np.geomspace(1, 4096, 241)
 
 
 def _finite_float_array(x, name="x") -> np.ndarray:
@@ -47,6 +66,7 @@ def _all_positive(dtype) -> np.ndarray:
     return bits.view(np.float16)
 
 
+@lru_cache(maxsize=None)
 def square_overflow_threshold() -> float:
     """The smallest positive float16 ``v`` for which ``v * v`` computed in float16 is inf.
 
@@ -58,6 +78,7 @@ def square_overflow_threshold() -> float:
     return float(values[np.argmax(~np.isfinite(squares))])
 
 
+@lru_cache(maxsize=None)
 def largest_safe_square() -> float:
     """The largest float16 whose float16 square is still finite (measured: 255.875)."""
     values = _all_positive(np.float16)
@@ -159,12 +180,35 @@ def test_vector(magnitude: float, n: int = 8, seed: int = 0) -> np.ndarray:
 test_vector.__test__ = False  # not a pytest test
 
 
-def collapse_sweep(magnitudes, n: int = 8, seed: int = 0, eps: float = 1e-6) -> dict:
+@dataclass(frozen=True)
+class CollapseSweep:
+    """Per input magnitude and way of computing (a key of :data:`MODES`): the output's RMS (1 when
+    right) and its largest absolute error against RMSNorm in float64 of the same float16 input."""
+
+    magnitudes: np.ndarray
+    out_rms: dict      # mode -> array over magnitudes
+    max_error: dict    # mode -> array over magnitudes
+
+
+def rms_norm_as(mode: str, x16, eps: float = 1e-6) -> np.ndarray:
+    """RMSNorm of float16 data ``x16`` computed the way ``mode`` (a key of :data:`MODES`) names:
+    naively in float16, in float32 and cast back, or as bfloat16; returned as float64."""
+    if mode == "float16_naive":
+        y = naive_rms_norm(x16, eps)
+    elif mode == "float32_accumulate":
+        y = upcast_rms_norm(x16, eps)
+    elif mode == "bfloat16":
+        y = bfloat16_rms_norm(np.asarray(x16).astype(np.float32), eps)
+    else:
+        raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
+    return y.astype(np.float64)
+
+
+def collapse_sweep(magnitudes, n: int = 8, seed: int = 0, eps: float = 1e-6) -> CollapseSweep:
     """Output RMS and max error vs the float64 result, for each way of computing, per magnitude.
 
-    Keys: ``magnitudes``, ``float16_naive_rms``, ``float32_accumulate_rms``, ``bfloat16_rms`` (the
-    RMS of the output, 1 when right), and the matching ``*_error`` (max absolute error against
-    RMSNorm in float64 of the same, float16-rounded, input).
+    The input at each magnitude is :func:`test_vector` rounded to float16; the error is measured
+    against RMSNorm in float64 of that same, float16-rounded, input.
     """
     mags = np.asarray(magnitudes, dtype=float)
     if mags.ndim != 1 or mags.size == 0 or np.any(~np.isfinite(mags)) or np.any(mags <= 0):
@@ -174,12 +218,52 @@ def collapse_sweep(magnitudes, n: int = 8, seed: int = 0, eps: float = 1e-6) -> 
     if not np.all(np.isfinite(xs)):
         raise ValueError("a magnitude exceeds float16's largest value 65504")
     ref = rms_norm(xs.astype(np.float64), eps=eps)
-    out = {"magnitudes": mags}
-    for name, y in (("float16_naive", naive_rms_norm(xs, eps)),
-                    ("float32_accumulate", upcast_rms_norm(xs, eps)),
-                    ("bfloat16", bfloat16_rms_norm(xs.astype(np.float32), eps))):
-        y = y.astype(np.float64)
+    out_rms, max_error = {}, {}
+    for mode in MODES:
+        y = rms_norm_as(mode, xs, eps)
         with np.errstate(invalid="ignore"):
-            out[f"{name}_rms"] = np.sqrt(np.mean(y**2, axis=-1))
-            out[f"{name}_error"] = np.max(np.abs(y - ref), axis=-1)
-    return out
+            out_rms[mode] = np.sqrt(np.mean(y**2, axis=-1))
+            max_error[mode] = np.max(np.abs(y - ref), axis=-1)
+    return CollapseSweep(magnitudes=mags, out_rms=out_rms, max_error=max_error)
+
+
+def collapse_curves(n: int = 8, seed: int = 0) -> CollapseSweep:
+    """:func:`collapse_sweep` over :data:`MAGNITUDES` (computed once per n and seed)."""
+    return _collapse_curves(int(n), int(seed))
+
+
+@lru_cache(maxsize=8)  # one key per (n, seed), however the public function was called
+def _collapse_curves(n: int, seed: int) -> CollapseSweep:
+    return collapse_sweep(MAGNITUDES, n=n, seed=seed)
+
+
+@dataclass(frozen=True)
+class PrecisionResult:
+    """One float16 input of a given largest magnitude, normalised one way, against float64."""
+
+    magnitude: float
+    mode: str
+    largest: float               # max |x| after rounding to float16
+    output: np.ndarray           # the output computed the ``mode`` way (float64)
+    reference: np.ndarray        # RMSNorm in float64 of the same float16 input
+    out_rms: float
+    max_error: float
+    curve: np.ndarray            # output RMS over MAGNITUDES for this mode
+    overflow_threshold: float    # the smallest float16 whose square overflows (256)
+
+
+def precision_at(magnitude: float, mode: str = "float16_naive", n: int = 8, seed: int = 0) -> PrecisionResult:
+    """The :func:`test_vector` of this largest magnitude in float16, through RMSNorm the ``mode`` way."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
+    with np.errstate(over="ignore"):
+        x16 = test_vector(magnitude, n, seed).astype(np.float16)
+    if not np.all(np.isfinite(x16)):
+        raise ValueError(f"magnitude {magnitude} does not fit in float16 (max 65504)")
+    y = rms_norm_as(mode, x16)
+    ref = rms_norm(x16.astype(np.float64))
+    return PrecisionResult(magnitude=float(magnitude), mode=mode, largest=float(np.max(np.abs(x16))),
+                           output=y, reference=ref, out_rms=float(np.sqrt(np.mean(y**2))),
+                           max_error=float(np.max(np.abs(y - ref))),
+                           curve=collapse_curves(n, seed).out_rms[mode],
+                           overflow_threshold=square_overflow_threshold())

@@ -9,7 +9,8 @@ so one step of gradient descent multiplies the error ``w - w*`` by ``(1 - lr C)`
 ``lr < 2 / C`` and grows (diverges) when ``lr > 2 / C``. The feature's magnitude enters squared:
 in grams, ``mean(x**2)`` is about 5e4 and the largest stable step is tiny; divided by its RMS (the
 source text's normalisation applied to the weight column, as one vector), ``mean(x**2) = 1`` and
-the largest stable step is 1.
+the largest stable step is 1. :func:`compare_features` runs both features with one learning rate,
+as notebook 04's regression panel shows them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ __all__ = [
     "RegressionRun",
     "gradient_descent",
     "divergence_threshold",
+    "SERIES",
+    "FeatureRun",
+    "RegressionComparison",
+    "compare_features",
 ]
+
+#: The two versions of the feature: raw grams, and grams divided by their RMS.
+SERIES = ("raw", "scaled")
 
 #: The true price of the synthetic data set, in dollars per gram (a 200 g apple costs $1).
 PRICE_PER_GRAM = 0.005
@@ -74,7 +82,7 @@ def stable_lr(x) -> float:
     return 2.0 / curvature(x)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegressionRun:
     """One gradient-descent run: arrays indexed by step (0 = before the first update)."""
 
@@ -129,3 +137,36 @@ def divergence_threshold(x, y, lrs, steps: int = 100) -> float:
         if gradient_descent(x, y, float(lr), steps).diverged:
             return float(lr)
     return float("inf")
+
+
+@dataclass(frozen=True)
+class FeatureRun:
+    """One feature (a key of :data:`SERIES`), its largest stable learning rate, and its run."""
+
+    feature: str
+    stable_lr: float
+    run: RegressionRun
+
+
+@dataclass(frozen=True)
+class RegressionComparison:
+    """The same learning rate and number of steps on each requested feature."""
+
+    lr: float
+    steps: int
+    runs: tuple  # of FeatureRun, in the order requested
+
+
+def compare_features(lr: float, steps: int, features=SERIES, seed: int = 0) -> RegressionComparison:
+    """Gradient descent with ``lr`` for ``steps`` steps on the apple data (:func:`apple_data`), with
+    the raw grams and/or the grams divided by their RMS as the feature (``features`` from
+    :data:`SERIES`)."""
+    unknown = set(features) - set(SERIES)
+    if unknown:
+        raise ValueError(f"features must be taken from {SERIES}, got {sorted(unknown)}")
+    grams, prices = apple_data(seed=seed)
+    data = {"raw": grams, "scaled": rms_scaled(grams)}
+    runs = tuple(FeatureRun(feature=f, stable_lr=stable_lr(data[f]), run=gradient_descent(data[f], prices, lr, steps))
+                 for f in features)
+    return RegressionComparison(lr=float(lr), steps=int(steps), runs=runs)
+

@@ -12,39 +12,69 @@ and the Jacobian ``J = (I - hhat hhat^T / n) / r`` of the norm:
   ``1/c`` law bends flat at small scales.
 
 Without the norm (``y = (W x) * g``) the gradients grow with the scale instead.
+:func:`gradients_at` is what notebook 04's scaling panel shows: the gradient norms at one c and one
+delta, read off the curves of :func:`scaling_curves` (computed once).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from rmsviz.experiments.layers import linear, linear_backward, mse, mse_backward
 from rmsviz.norms import rms_norm, rms_norm_backward
 
-__all__ = ["make_problem", "gradients", "sweep_input_scale", "sweep_weight_scale",
-           "fitted_slope", "orthogonality"]
+__all__ = ["ScalingProblem", "make_problem", "Gradients", "gradients", "GradientSweep", "sweep_input_scale",
+           "sweep_weight_scale", "fitted_slope", "Orthogonality", "orthogonality", "EPS_CHOICES", "C_RANGE",
+           "DELTA_RANGE", "ScalingCurves", "scaling_curves", "ScalingResult", "gradients_at"]
+
+#: The eps values the panel offers.
+EPS_CHOICES = (0.0, 1e-6, 1e-3)
+#: The ranges of the input scale c and the weight scale delta on the panel's axes.
+C_RANGE = (1e-4, 1e3)
+DELTA_RANGE = (1e-4, 1e3)
 
 
-def make_problem(n: int = 16, m: int = 16, seed: int = 0) -> dict:
+@dataclass(frozen=True, eq=False)
+class ScalingProblem:
+    """A seeded input x (n,), weights W (m, n), a gain g (m,) and a target t (m,)."""
+
+    x: np.ndarray
+    W: np.ndarray
+    g: np.ndarray
+    t: np.ndarray
+
+
+def make_problem(n: int = 16, m: int = 16, seed: int = 0) -> ScalingProblem:
     """A seeded input x (n,), weights W (m, n) with entries N(0, 1/n), a gain g (m,) near 1 and a
     target t (m,): the problem every sweep below uses."""
     if n < 2 or m < 2:
         raise ValueError(f"n and m must be at least 2, got n={n}, m={m}")
     rng = np.random.default_rng(seed)
-    return {
-        "x": rng.normal(size=n),
-        "W": rng.normal(size=(m, n)) / np.sqrt(n),
-        "g": 1.0 + 0.1 * rng.normal(size=m),
-        "t": rng.normal(size=m),
-    }
+    return ScalingProblem(
+        x=rng.normal(size=n),
+        W=rng.normal(size=(m, n)) / np.sqrt(n),
+        g=1.0 + 0.1 * rng.normal(size=m),
+        t=rng.normal(size=m),
+    )
 
 
-def gradients(x, W, g, t, norm: bool = True, eps: float = 0.0) -> dict:
-    """Loss and gradients of ``L = mse(y, t)``, ``y = RMSNorm(W x; eps) * g`` (or ``(W x) * g``).
+@dataclass(frozen=True)
+class Gradients:
+    """The loss and the gradients with respect to x, W, g and h (the norm's input)."""
 
-    Returns a dict with ``loss`` and the arrays ``x``, ``W``, ``g`` (the gradients with respect to
-    each) and ``h`` (dL/dh, the gradient at the norm's input), all from hand-written backward passes.
-    """
+    loss: float
+    x: np.ndarray
+    W: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
+
+
+def gradients(x, W, g, t, norm: bool = True, eps: float = 0.0) -> Gradients:
+    """Loss and gradients of ``L = mse(y, t)``, ``y = RMSNorm(W x; eps) * g`` (or ``(W x) * g``),
+    all from hand-written backward passes."""
     h = linear(x, W)
     if norm:
         y = rms_norm(h, gain=g, eps=eps)
@@ -56,30 +86,43 @@ def gradients(x, W, g, t, norm: bool = True, eps: float = 0.0) -> dict:
     else:
         dh, dg = dy * g, dy * h
     dx, dW, _ = linear_backward(x, W, dh)
-    return {"loss": float(mse(y, t)), "x": dx, "W": dW, "g": dg, "h": dh}
+    return Gradients(loss=float(mse(y, t)), x=dx, W=dW, g=dg, h=dh)
 
 
-def _sweep(scales, which: str, norm: bool, eps: float, problem: dict | None) -> dict:
+@dataclass(frozen=True)
+class GradientSweep:
+    """Per scale: the norms |dL/dx|, |dL/dW|, |dL/dg| and the loss."""
+
+    scales: np.ndarray
+    x: np.ndarray
+    W: np.ndarray
+    g: np.ndarray
+    loss: np.ndarray
+
+
+def _sweep(scales, which: str, norm: bool, eps: float, problem: ScalingProblem | None) -> GradientSweep:
     scales = np.asarray(scales, dtype=float)
     if scales.ndim != 1 or scales.size == 0 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
         raise ValueError("scales must be a non-empty 1-d array of positive finite numbers")
     p = make_problem() if problem is None else problem
     out = {k: np.empty(scales.size) for k in ("x", "W", "g", "loss")}
     for i, s in enumerate(scales):
-        x, W = (s * p["x"], p["W"]) if which == "c" else (p["x"], s * p["W"])
-        grads = gradients(x, W, p["g"], p["t"], norm=norm, eps=eps)
+        x, W = (s * p.x, p.W) if which == "c" else (p.x, s * p.W)
+        grads = gradients(x, W, p.g, p.t, norm=norm, eps=eps)
         for k in ("x", "W", "g"):
-            out[k][i] = float(np.linalg.norm(grads[k]))
-        out["loss"][i] = grads["loss"]
-    return out
+            out[k][i] = float(np.linalg.norm(getattr(grads, k)))
+        out["loss"][i] = grads.loss
+    return GradientSweep(scales=scales, **out)
 
 
-def sweep_input_scale(cs, norm: bool = True, eps: float = 0.0, problem: dict | None = None) -> dict:
+def sweep_input_scale(cs, norm: bool = True, eps: float = 0.0,
+                      problem: ScalingProblem | None = None) -> GradientSweep:
     """Norms of dL/dx, dL/dW, dL/dg (and the loss) for the input ``c x``, for each c in ``cs``."""
     return _sweep(cs, "c", norm, eps, problem)
 
 
-def sweep_weight_scale(deltas, norm: bool = True, eps: float = 0.0, problem: dict | None = None) -> dict:
+def sweep_weight_scale(deltas, norm: bool = True, eps: float = 0.0,
+                       problem: ScalingProblem | None = None) -> GradientSweep:
     """Norms of dL/dx, dL/dW, dL/dg (and the loss) for the weights ``delta W``, for each delta."""
     return _sweep(deltas, "delta", norm, eps, problem)
 
@@ -94,17 +137,99 @@ def fitted_slope(scales, values) -> float:
     return float(np.polyfit(np.log10(scales), np.log10(values), 1)[0])
 
 
-def orthogonality(c: float = 1.0, eps: float = 0.0, problem: dict | None = None) -> dict:
-    """How much of dL/dx points along x, for the input ``c x``.
+@dataclass(frozen=True)
+class Orthogonality:
+    """How much of dL/dx points along x: ``cosine`` = cos(x, dL/dx), ``dot`` = x . dL/dx,
+    ``predicted_fraction`` = eps / (mean(h**2) + eps) (the share of h that J keeps), and
+    ``mean_square`` = mean(h**2)."""
 
-    Returns ``cosine`` = cos(angle between x and dL/dx), ``dot`` = x . dL/dx, and ``predicted_fraction``
-    = eps / (mean(h**2) + eps), the share of h that J keeps (``J h = h * fraction / r``).
-    """
+    cosine: float
+    dot: float
+    predicted_fraction: float
+    mean_square: float
+
+
+def orthogonality(c: float = 1.0, eps: float = 0.0, problem: ScalingProblem | None = None) -> Orthogonality:
+    """How much of dL/dx points along x, for the input ``c x`` (``J h = h * fraction / r``)."""
     p = make_problem() if problem is None else problem
-    x = c * p["x"]
-    grads = gradients(x, p["W"], p["g"], p["t"], norm=True, eps=eps)
-    h = p["W"] @ x
+    x = c * p.x
+    grads = gradients(x, p.W, p.g, p.t, norm=True, eps=eps)
+    h = p.W @ x
     ms = float(np.mean(h * h))
-    dot = float(x @ grads["x"])
-    cos = dot / (np.linalg.norm(x) * np.linalg.norm(grads["x"]))
-    return {"cosine": float(cos), "dot": dot, "predicted_fraction": eps / (ms + eps), "mean_square": ms}
+    dot = float(x @ grads.x)
+    cos = dot / (np.linalg.norm(x) * np.linalg.norm(grads.x))
+    return Orthogonality(cosine=float(cos), dot=dot, predicted_fraction=eps / (ms + eps), mean_square=ms)
+
+
+@dataclass(frozen=True)
+class ScalingCurves:
+    """Gradient norms against c and delta, with RMSNorm (one sweep per eps of :data:`EPS_CHOICES`)
+    and without it, on one seeded problem."""
+
+    problem: ScalingProblem
+    cs: np.ndarray
+    deltas: np.ndarray
+    by_c: dict          # eps -> GradientSweep over cs, with RMSNorm
+    by_delta: dict      # eps -> GradientSweep over deltas, with RMSNorm
+    by_c_none: GradientSweep
+    by_delta_none: GradientSweep
+
+
+def scaling_curves(points: int = 57, seed: int = 0) -> ScalingCurves:
+    """Every curve the scaling panel draws, ``points`` log-spaced scales over C_RANGE and
+    DELTA_RANGE (computed once per points and seed)."""
+    return _scaling_curves(int(points), int(seed))
+
+
+@lru_cache(maxsize=4)  # one key per (points, seed), however the public function was called
+def _scaling_curves(points: int, seed: int) -> ScalingCurves:
+    p = make_problem(seed=seed)
+    cs = np.logspace(np.log10(C_RANGE[0]), np.log10(C_RANGE[1]), points)
+    deltas = np.logspace(np.log10(DELTA_RANGE[0]), np.log10(DELTA_RANGE[1]), points)
+    return ScalingCurves(
+        problem=p, cs=cs, deltas=deltas,
+        by_c={eps: sweep_input_scale(cs, True, eps, p) for eps in EPS_CHOICES},
+        by_delta={eps: sweep_weight_scale(deltas, True, eps, p) for eps in EPS_CHOICES},
+        by_c_none=sweep_input_scale(cs, False, 0.0, p),
+        by_delta_none=sweep_weight_scale(deltas, False, 0.0, p),
+    )
+
+
+def _loglog_interp(x, xs, ys) -> float:
+    return float(10 ** np.interp(np.log10(x), np.log10(xs), np.log10(ys)))
+
+
+@dataclass(frozen=True)
+class ScalingResult:
+    """The gradient norms at one input scale c and one weight scale delta, for one eps, with the
+    curves they lie on and the check of dL/dx against x at this c."""
+
+    c: float
+    delta: float
+    eps: float
+    dx_norm: float        # |dL/dx| at c, with RMSNorm
+    dx_none: float        # ... without the norm
+    dW_norm: float        # |dL/dW| at delta, with RMSNorm
+    dW_none: float
+    dg_norm: float        # |dL/dg| at delta, with RMSNorm
+    orthogonality: Orthogonality
+    by_c: GradientSweep   # the eps curves with RMSNorm
+    by_delta: GradientSweep
+
+
+def gradients_at(c: float, delta: float, eps: float, points: int = 57, seed: int = 0) -> ScalingResult:
+    """Gradient norms at c and delta (interpolated on log-log axes along :func:`scaling_curves`)."""
+    if eps not in EPS_CHOICES:
+        raise ValueError(f"eps must be one of {EPS_CHOICES}, got {eps}")
+    curves = scaling_curves(points, seed)
+    by_c, by_d = curves.by_c[eps], curves.by_delta[eps]
+    return ScalingResult(
+        c=float(c), delta=float(delta), eps=float(eps),
+        dx_norm=_loglog_interp(c, curves.cs, by_c.x),
+        dx_none=_loglog_interp(c, curves.cs, curves.by_c_none.x),
+        dW_norm=_loglog_interp(delta, curves.deltas, by_d.W),
+        dW_none=_loglog_interp(delta, curves.deltas, curves.by_delta_none.W),
+        dg_norm=_loglog_interp(delta, curves.deltas, by_d.g),
+        orthogonality=orthogonality(c, eps, curves.problem),
+        by_c=by_c, by_delta=by_d,
+    )

@@ -1,9 +1,13 @@
-"""Figures built once and updated in place (layer: may import experiments and norms).
+"""Figures (layer: may import norms and everything below; never experiments).
 
-Each module holds the figure of one panel; :class:`~rmsviz.figures.live.LiveFigure` is their base.
+:class:`~rmsviz.figures.live.LiveFigure` is the base of every panel's figure (the figures live
+beside their panels, in ``rmsviz/panels/<topic>.py``); :mod:`rmsviz.figures.display` shows a
+one-off figure with a stable text; the static figures of the series are :mod:`block_diagram`
+(notebook 05) and :mod:`timing` (notebook 03). Figures draw the data they are handed.
 """
 
+from rmsviz.figures.display import show
 from rmsviz.figures.live import LiveFigure
-from rmsviz.figures.style import COLORS
+from rmsviz.style import COLORS
 
-__all__ = ["LiveFigure", "COLORS"]
+__all__ = ["LiveFigure", "COLORS", "show"]

@@ -15,7 +15,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from rmsviz.figures.style import COLORS
+from rmsviz.i18n import N_, _
+from rmsviz.style import COLORS
 
 __all__ = ["block_diagram"]
 
@@ -33,7 +34,7 @@ def _arrow(ax, start, end, color="0.2", lw=1.6, style="-|>", connection="arc3"):
                                  lw=lw, connectionstyle=connection, shrinkA=0, shrinkB=0))
 
 
-def block_diagram(eps_label: str = "eps inside the root") -> Figure:
+def block_diagram(eps_label: str = N_("eps inside the root")) -> Figure:
     """The block as a figure: residual stream, two RMSNorm -> sub-layer branches, two additions."""
     fig = Figure(figsize=(10.0, 3.4), dpi=100)
     FigureCanvasAgg(fig)
@@ -43,7 +44,7 @@ def block_diagram(eps_label: str = "eps inside the root") -> Figure:
     ax.set_axis_off()
     y0, y1 = 0.0, 1.55
     stream = COLORS["x"]
-    ax.text(-0.2, y0 - 0.25, "x  (residual stream)", ha="left", va="top", fontsize=10)
+    ax.text(-0.2, y0 - 0.25, _("x  (residual stream)"), ha="left", va="top", fontsize=10)
     ax.text(12.0, y0 - 0.25, "out", ha="center", va="top", fontsize=10)
     for (branch, add, sub, name) in ((0.9, 5.4, "Attention", "h"), (6.4, 10.9, "MLP", "out")):
         # the main line, to the addition
@@ -61,6 +62,7 @@ def block_diagram(eps_label: str = "eps inside the root") -> Figure:
                 fontsize=8.5, color="0.3")
     _arrow(ax, (5.62, y0), (6.4, y0), color=stream, lw=2.4, style="-")
     _arrow(ax, (11.12, y0), (11.8, y0), color=stream, lw=2.4)
-    ax.text(6.0, -0.95, f"pre-norm block (Llama, T5): h = x + Attention(RMSNorm(x)),  "
-            f"out = h + MLP(RMSNorm(h));  {eps_label}", ha="center", va="bottom", fontsize=9.5)
+    ax.text(6.0, -0.95, _("pre-norm block (Llama, T5): h = x + Attention(RMSNorm(x)),  "
+                          "out = h + MLP(RMSNorm(h));  {eps_label}").format(eps_label=_(eps_label)),
+            ha="center", va="bottom", fontsize=9.5)
     return fig

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import io
 
+from rmsviz.i18n import _
+
 
 class FigureImage:
     """A rendered figure: PNG for the front end, a fixed caption for text/plain."""
@@ -21,7 +23,7 @@ class FigureImage:
         self.caption = caption
 
     def __repr__(self) -> str:
-        return f"<figure: {self.caption}>"
+        return _("<figure: {caption}>").format(caption=self.caption)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": repr(self)}

@@ -5,6 +5,14 @@ canvas), so it is never registered globally, never leaks and never appears as a 
 Static parts (axes, ticks, labels, reference lines) are drawn once into a cached background; the
 artists that move are marked with :meth:`LiveFigure.moving` and are the only ones drawn on each
 update (blitting). A change to the static parts (new axis limits) calls :meth:`invalidate`.
+
+A subclass (``<Topic>Figure`` in ``rmsviz/panels/<topic>.py``) draws and never computes:
+
+* ``__init__`` builds every artist once, from data handed to it (a precomputed sweep, axis
+  limits), and marks the ones that change with :meth:`moving`;
+* ``update(result)`` takes the result dataclass of the topic's experiment and only sets artist data
+  (``set_data``, ``set_height``, ``set_text``); it never calls an experiment;
+* every string a reader sees (titles, labels, legends, texts) goes through ``rmsviz.i18n._``.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from rmsviz.figures.style import tidy
+from rmsviz.style import tidy
 
 
 class LiveFigure:
@@ -38,6 +46,10 @@ class LiveFigure:
             artist.set_animated(True)
             self._moving.append(artist)
         return artists[0] if len(artists) == 1 else artists
+
+    def update(self, result):
+        """Set the moving artists' data from ``result`` (the experiment's dataclass); draw nothing."""
+        raise NotImplementedError
 
     def invalidate(self):
         """Forget the cached background: the next render redraws everything (new limits, labels)."""

@@ -6,7 +6,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from rmsviz.figures.style import COLORS, tidy
+from rmsviz.i18n import _
+from rmsviz.style import COLORS, tidy
 
 
 def timing_figure(result, gpu_rows) -> Figure:
@@ -28,19 +29,19 @@ def timing_figure(result, gpu_rows) -> Figure:
         ax_cpu.text(i, height + 0.03 * top, f"{q:.2f}x", ha="center", va="bottom", fontsize=9)
     ax_cpu.set_ylim(0, top * 1.25)
     ax_cpu.set_xticks(pos, [f"{r} x {d}" for r, d in result.sizes], fontsize=8)
-    ax_cpu.set_ylabel("ms per call (median)")
-    ax_cpu.set_title("this machine (numpy, rmsviz); ratio = layer_norm / rms_norm", fontsize=10)
+    ax_cpu.set_ylabel(_("ms per call (median)"))
+    ax_cpu.set_title(_("this machine (numpy, rmsviz); ratio = layer_norm / rms_norm"), fontsize=10)
     ax_cpu.legend(frameon=False, fontsize=8, loc="upper left")
 
     gpos = np.arange(len(gpu_rows))
     w = 0.27
-    series = (("layer_norm_us", "fused layer_norm", COLORS["layernorm"]),
-              ("rms_norm_us", "fused rms_norm", COLORS["rmsnorm"]),
-              ("naive_rms_us", "eager (unfused) RMSNorm", COLORS["none"]))
+    series = (("layer_norm_us", _("fused layer_norm"), COLORS["layernorm"]),
+              ("rms_norm_us", _("fused rms_norm"), COLORS["rmsnorm"]),
+              ("naive_rms_us", _("eager (unfused) RMSNorm"), COLORS["none"]))
     for k, (key, label, color) in enumerate(series):
         ax_gpu.bar(gpos + (k - 1) * w, [row[key] for row in gpu_rows], w, color=color, label=label)
     ax_gpu.set_xticks(gpos, [f"{row['dtype']}\n{row['n']} x {row['d']}" for row in gpu_rows], fontsize=8)
-    ax_gpu.set_ylabel("µs per forward pass")
-    ax_gpu.set_title("NVIDIA H200, PyTorch fused kernels (reference data)")
+    ax_gpu.set_ylabel(_("µs per forward pass"))
+    ax_gpu.set_title(_("NVIDIA H200, PyTorch fused kernels (reference data)"))
     ax_gpu.legend(frameon=False, fontsize=8, loc="upper left")
     return fig

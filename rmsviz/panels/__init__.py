@@ -1,8 +1,15 @@
-"""ipywidgets panels: sliders wired to figures (layer: may import figures).
+"""ipywidgets panels: controls -> experiment -> figure, and the readout (layer: may import experiments,
+figures, norms and everything below them).
 
-Every panel is a :class:`~rmsviz.panels.base.Panel` subclass in a module of this package and can be
-built with no arguments (its default state). :func:`available_panels` finds them all, so tests and
-benchmarks cover panels added later without being edited.
+One module per topic, named after the topic and after the experiment it runs
+(``rmsviz/panels/eps.py`` runs ``rmsviz/experiments/eps.py``), holding the topic's
+``<Topic>Figure`` and ``<Topic>Panel``; :mod:`rmsviz.panels.base` holds the base class. Every
+panel is re-exported here, so a notebook imports what it needs in one line::
+
+    from rmsviz.panels import ScalingPanel, DeepStackPanel
+
+Every panel can be built with no arguments (its default state). :func:`available_panels` finds
+them all, so tests and benchmarks cover panels added later without being edited.
 """
 
 from __future__ import annotations
@@ -10,10 +17,32 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from rmsviz.panels.apples import ApplesPanel
 from rmsviz.panels.base import Panel
-from rmsviz.panels.rms_bars import RMSPanel
+from rmsviz.panels.deep_stack import DeepStackPanel
+from rmsviz.panels.eps import EpsPanel
+from rmsviz.panels.partial import PartialPanel
+from rmsviz.panels.precision import PrecisionPanel
+from rmsviz.panels.regression import RegressionPanel
+from rmsviz.panels.rms import RMSPanel
+from rmsviz.panels.scaling import ScalingPanel
+from rmsviz.panels.shift_scale import ShiftScalePanel
+from rmsviz.panels.sphere import SpherePanel
 
-__all__ = ["Panel", "RMSPanel", "available_panels"]
+__all__ = [
+    "Panel",
+    "available_panels",
+    "ApplesPanel",
+    "DeepStackPanel",
+    "EpsPanel",
+    "PartialPanel",
+    "PrecisionPanel",
+    "RegressionPanel",
+    "RMSPanel",
+    "ScalingPanel",
+    "ShiftScalePanel",
+    "SpherePanel",
+]
 
 
 def available_panels() -> list[type[Panel]]:
@@ -24,6 +53,6 @@ def available_panels() -> list[type[Panel]]:
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if cls.__module__.startswith(__name__ + ".") and "draw" in vars(cls):
+        if cls.__module__.startswith(__name__ + ".") and "compute" in vars(cls):
             found.append(cls)
     return sorted(set(found), key=lambda c: (c.__module__, c.__name__))

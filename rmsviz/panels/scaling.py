@@ -1,41 +1,123 @@
-"""ScalingPanel: input scale c, weight scale delta and eps for y = RMSNorm(W x) * g (notebook 04)."""
+"""Gradient norms through RMSNorm against input scale c and weight scale delta: ScalingFigure and
+ScalingPanel (notebook 04).
+
+Left: |dL/dx| against c for y = RMSNorm(W (c x)) * g, with the 1/c reference line and the same
+model without the norm. Right: |dL/dW| and |dL/dg| against delta for W -> delta W, with the
+1/delta line. Every curve is computed once per eps (:func:`rmsviz.experiments.scaling.scaling_curves`);
+a slider move only moves the markers (and swaps the eps curve), so an update is a blit of a few
+artists. The marked values come from :func:`rmsviz.experiments.scaling.gradients_at`.
+"""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 
-from rmsviz.figures.scaling import EPS_CHOICES, ScalingFigure
-from rmsviz.panels.base import Panel
+from rmsviz.experiments.scaling import (
+    C_RANGE,
+    DELTA_RANGE,
+    EPS_CHOICES,
+    ScalingCurves,
+    ScalingResult,
+    gradients_at,
+    scaling_curves,
+)
+from rmsviz.figures.live import LiveFigure
+from rmsviz.i18n import N_, _
+from rmsviz.panels.base import Panel, check_choice, check_range
+from rmsviz.style import COLORS
+
+__all__ = ["ScalingFigure", "ScalingPanel"]
+
+
+class ScalingFigure(LiveFigure):
+    """Log-log gradient norms against c (left) and delta (right), with and without RMSNorm, drawn
+    from ``curves`` (the eps = 0 curves first)."""
+
+    def __init__(self, curves: ScalingCurves):
+        super().__init__(1, 2, figsize=(9.0, 3.5), dpi=90)
+        cs, deltas = curves.cs, curves.deltas
+        ax_c, ax_d = self.axes
+        for ax in self.axes:
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_ylim(1e-4, 1e6)
+        base = curves.by_c[0.0]
+        ax_c.set_xlim(*C_RANGE)
+        ax_c.set_title(_("input scale c:  x → c x"))
+        ax_c.set_xlabel("c")
+        ax_c.plot(cs, base.x[np.argmin(abs(cs - 1))] / cs, color="k", ls=":", lw=1.2, label="1/c")
+        ax_c.plot(cs, curves.by_c_none.x, color=COLORS["none"], lw=2, label=_("|dL/dx| no norm"))
+        (self.c_line,) = ax_c.plot(cs, base.x, color=COLORS["rmsnorm"], lw=2, label=_("|dL/dx| RMSNorm"))
+        self.moving(self.c_line)
+        self.c_marks = self.moving(*ax_c.plot([1, 1], [1, 1], "o", color=COLORS["highlight"], ms=7))
+        ax_c.legend(loc="upper right", frameon=False, fontsize=8)
+
+        ax_d.set_xlim(*DELTA_RANGE)
+        ax_d.set_title(_("weight scale δ:  W → δ W"))
+        ax_d.set_xlabel("δ")
+        dbase = curves.by_delta[0.0]
+        ax_d.plot(deltas, dbase.W[np.argmin(abs(deltas - 1))] / deltas, color="k", ls=":", lw=1.2,
+                  label="1/δ")
+        ax_d.plot(deltas, curves.by_delta_none.W, color=COLORS["none"], lw=2, label=_("|dL/dW| no norm"))
+        (self.dW_line,) = ax_d.plot(deltas, dbase.W, color=COLORS["rmsnorm"], lw=2,
+                                    label=_("|dL/dW| RMSNorm"))
+        (self.dg_line,) = ax_d.plot(deltas, dbase.g, color=COLORS["std"], lw=2, ls="--",
+                                    label=_("|dL/dg| RMSNorm"))
+        self.moving(self.dW_line, self.dg_line)
+        self.d_marks = self.moving(*ax_d.plot([1, 1, 1], [1, 1, 1], "o", color=COLORS["highlight"], ms=7))
+        ax_d.legend(loc="upper right", frameon=False, fontsize=8)
+
+    def update(self, result: ScalingResult):
+        """The curves for the result's eps and the markers at c and delta."""
+        self.c_line.set_ydata(result.by_c.x)
+        self.dW_line.set_ydata(result.by_delta.W)
+        self.dg_line.set_ydata(result.by_delta.g)
+        self.c_marks.set_data([result.c, result.c], [result.dx_norm, result.dx_none])
+        self.d_marks.set_data([result.delta] * 3, [result.dW_norm, result.dW_none, result.dg_norm])
 
 
 class ScalingPanel(Panel):
     """Drag c and delta along log-log axes; pick eps to see where the 1/c law bends."""
 
-    title = "gradient scaling through RMSNorm"
+    title = N_("gradient scaling through RMSNorm")
 
     def __init__(self, c: float = 1.0, delta: float = 1.0, eps: float = 1e-6):
-        figure = ScalingFigure()
-        slider = dict(base=10, min=-4, max=3, step=0.05, readout_format=".2e",
-                      layout=widgets.Layout(width="320px"))
+        c = check_range("c", c, *C_RANGE)
+        delta = check_range("delta", delta, *DELTA_RANGE)
+        check_choice("eps", eps, EPS_CHOICES)
+        def log_slider(value, limits, description):
+            low, high = (int(round(np.log10(v))) for v in limits)
+            return widgets.FloatLogSlider(value=value, base=10, min=low, max=high, step=0.05,
+                                          readout_format=".2e", description=description,
+                                          style={"description_width": "initial"},
+                                          layout=widgets.Layout(width="320px"))
+
         controls = {
-            "c": widgets.FloatLogSlider(value=c, description="input scale c", **slider,
-                                        style={"description_width": "initial"}),
-            "delta": widgets.FloatLogSlider(value=delta, description="weight scale δ", **slider,
-                                            style={"description_width": "initial"}),
+            "c": log_slider(c, C_RANGE, _("input scale c")),
+            "delta": log_slider(delta, DELTA_RANGE, _("weight scale δ")),
             "eps": widgets.Dropdown(options=[(f"{e:g}", e) for e in EPS_CHOICES], value=eps,
                                     description="eps", layout=widgets.Layout(width="160px")),
         }
-        super().__init__(figure, controls)
+        super().__init__(controls)
 
-    def draw(self, c, delta, eps) -> str:
-        v = self.figure.update(c, delta, eps)
-        orth = v["orthogonality"]
-        return (f"c = {c:.2e}: |dL/dx| = {v['dx_norm']:.3g} with RMSNorm, {v['dx_none']:.3g} without; "
-                f"cos(x, dL/dx) = {orth['cosine']:+.2e} (eps / (mean(h²) + eps) = "
-                f"{orth['predicted_fraction']:.2e})<br>"
-                f"δ = {delta:.2e}: |dL/dW| = {v['dW_norm']:.3g} with RMSNorm, {v['dW_none']:.3g} without; "
-                f"|dL/dg| = {v['dg_norm']:.3g}")
+    def make_figure(self) -> ScalingFigure:
+        return ScalingFigure(scaling_curves())
+
+    def compute(self, c, delta, eps) -> ScalingResult:
+        return gradients_at(c, delta, eps)
+
+    def readout(self, result: ScalingResult) -> str:
+        orth = result.orthogonality
+        return _("c = {c}: |dL/dx| = {dx_norm} with RMSNorm, {dx_none} without; cos(x, dL/dx) = {cosine} "
+                 "(eps / (mean(h²) + eps) = {fraction})<br>δ = {delta}: |dL/dW| = {dW_norm} with "
+                 "RMSNorm, {dW_none} without; |dL/dg| = {dg_norm}").format(
+            c=f"{result.c:.2e}", dx_norm=f"{result.dx_norm:.3g}", dx_none=f"{result.dx_none:.3g}",
+            cosine=f"{orth.cosine:+.2e}", fraction=f"{orth.predicted_fraction:.2e}",
+            delta=f"{result.delta:.2e}", dW_norm=f"{result.dW_norm:.3g}", dW_none=f"{result.dW_none:.3g}",
+            dg_norm=f"{result.dg_norm:.3g}")
 
     def __repr__(self) -> str:
         v = self.values
-        return f"<{self.title} panel: c = {v['c']:.2e}, delta = {v['delta']:.2e}, eps = {v['eps']:g}>"
+        return _("<{title} panel: c = {c}, delta = {delta}, eps = {eps}>").format(
+            title=_(self.title), c=f"{v['c']:.2e}", delta=f"{v['delta']:.2e}", eps=f"{v['eps']:g}")

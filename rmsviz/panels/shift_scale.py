@@ -1,38 +1,103 @@
-"""ShiftScalePanel: scale, sign and shift sliders on an input; RMSNorm vs LayerNorm (notebook 03)."""
+"""An input a·x + b and its RMSNorm and LayerNorm side by side: ShiftScaleFigure and
+ShiftScalePanel (notebook 03).
+
+Left: the input a*x0 + b (x0 fixed). Middle: RMSNorm of it; right: LayerNorm of it. Each output
+axis shows the output's mean as a dashed line; the texts give the output mean and RMS. All axis
+limits are fixed (|input| <= max|a| * max|x0| + max|b|; for n features both outputs lie within
+sqrt(n)), so a move redraws only the bars, the lines and the texts. The numbers come from
+:func:`rmsviz.experiments.shift_scale.shift_and_scale`.
+"""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 
-from rmsviz.figures.shift_scale import DEFAULT_X0, ShiftScaleFigure
-from rmsviz.panels.base import Panel
+from rmsviz.experiments.shift_scale import DEFAULT_X0, ShiftScaleResult, check_x0, shift_and_scale
+from rmsviz.figures.live import LiveFigure
+from rmsviz.i18n import N_, _
+from rmsviz.panels.base import Panel, check_range
+from rmsviz.style import COLORS
+
+__all__ = ["ShiftScaleFigure", "ShiftScalePanel"]
+
+#: The smallest |a| the scale slider offers.
+MIN_SCALE = 0.1
+SIGNS = ("+", "−")
+
+
+class ShiftScaleFigure(LiveFigure):
+    """Bars for a*x0 + b, RMSNorm(a*x0 + b) and LayerNorm(a*x0 + b) for an ``n``-entry x0."""
+
+    def __init__(self, n: int, input_limit: float):
+        super().__init__(1, 3, figsize=(10.0, 3.4))
+        pos = np.arange(n)
+        out_limit = float(np.sqrt(n)) * 1.05
+        titles = (_("input a·x + b"), _("RMSNorm(a·x + b)"), _("LayerNorm(a·x + b)"))
+        colors = (COLORS["x"], COLORS["rmsnorm"], COLORS["layernorm"])
+        self.bars, self.mean_lines, self.texts = [], [], []
+        for ax, title, color, lim in zip(self.axes, titles, colors, (input_limit, out_limit, out_limit)):
+            ax.set_title(title)
+            ax.set_xticks(pos, [f"x{i + 1}" for i in pos], fontsize=8)
+            ax.set_xlim(-0.6, n - 0.4)
+            ax.set_ylim(-lim, lim)
+            ax.axhline(0, color="0.6", lw=0.8)
+            self.bars.append(self.moving(*ax.bar(pos, np.zeros(n), color=color, width=0.6)))
+            self.mean_lines.append(self.moving(ax.axhline(0, color=COLORS["mean"], lw=1.8, ls="--")))
+            self.texts.append(self.moving(ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8)))
+
+    def update(self, result: ShiftScaleResult):
+        """Bars, mean lines and texts for the input and both outputs."""
+        for summary, bars, line, text in zip((result.input, result.rms_norm, result.layer_norm),
+                                             self.bars, self.mean_lines, self.texts):
+            for bar, h in zip(bars, summary.values):
+                bar.set_height(h)
+            line.set_ydata([summary.mean, summary.mean])
+            text.set_text(_("mean {mean}   RMS {rms}").format(mean=f"{summary.mean:.3f}",
+                                                             rms=f"{summary.rms:.3f}"))
 
 
 class ShiftScalePanel(Panel):
     """Apply a*x + b (a = sign * scale) and watch which normalisation ignores what."""
 
-    title = "Shift and scale: RMSNorm vs LayerNorm"
+    title = N_("Shift and scale: RMSNorm vs LayerNorm")
 
     def __init__(self, x0=DEFAULT_X0, max_scale: float = 3.0, max_shift: float = 5.0):
+        self.x0 = check_x0(x0)
+        self.max_scale = check_range("max_scale", max_scale, 1.0, 1e3)
+        self.max_shift = check_range("max_shift", max_shift, 0.25, 1e3)
         controls = {
-            "scale": widgets.FloatSlider(value=1.0, min=0.1, max=max_scale, step=0.1,
-                                         description="scale |a|"),
-            "sign": widgets.ToggleButtons(options=["+", "−"], value="+", description="sign of a"),
-            "shift": widgets.FloatSlider(value=0.0, min=-max_shift, max=max_shift, step=0.25,
-                                         description="shift b"),
+            "scale": widgets.FloatSlider(value=1.0, min=MIN_SCALE, max=self.max_scale, step=0.1,
+                                         description=_("scale |a|")),
+            "sign": widgets.ToggleButtons(options=list(SIGNS), value="+", description=_("sign of a")),
+            "shift": widgets.FloatSlider(value=0.0, min=-self.max_shift, max=self.max_shift, step=0.25,
+                                         description=_("shift b")),
         }
-        super().__init__(ShiftScaleFigure(x0, max_scale, max_shift), controls)
+        super().__init__(controls)
+
+    @staticmethod
+    def _a(scale: float, sign: str) -> float:
+        return scale * (1.0 if sign == "+" else -1.0)
 
     @property
     def a(self) -> float:
-        return self.controls["scale"].value * (1.0 if self.controls["sign"].value == "+" else -1.0)
+        return self._a(self.controls["scale"].value, self.controls["sign"].value)
 
-    def draw(self, **values) -> str:
-        out = self.figure.update(self.a, values["shift"])
-        (m_r, r_r), (m_l, r_l) = out["stats"]["rms_norm"], out["stats"]["layer_norm"]
-        return (f"a = {self.a:.2f}, b = {values['shift']:.2f} &nbsp;|&nbsp; RMSNorm output: mean "
-                f"<b>{m_r:.3f}</b>, RMS <b>{r_r:.3f}</b> &nbsp;|&nbsp; LayerNorm output: mean "
-                f"<b>{m_l:.3f}</b>, RMS <b>{r_l:.3f}</b>")
+    def make_figure(self) -> ShiftScaleFigure:
+        input_limit = self.max_scale * float(np.max(np.abs(self.x0))) + self.max_shift
+        return ShiftScaleFigure(self.x0.size, input_limit)
+
+    def compute(self, scale, sign, shift) -> ShiftScaleResult:
+        return shift_and_scale(self.x0, self._a(scale, sign), shift)
+
+    def readout(self, result: ShiftScaleResult) -> str:
+        return _("a = {a}, b = {b} &nbsp;|&nbsp; RMSNorm output: mean <b>{rms_mean}</b>, RMS "
+                 "<b>{rms_rms}</b> &nbsp;|&nbsp; LayerNorm output: mean <b>{ln_mean}</b>, RMS "
+                 "<b>{ln_rms}</b>").format(
+            a=f"{result.a:.2f}", b=f"{result.b:.2f}", rms_mean=f"{result.rms_norm.mean:.3f}",
+            rms_rms=f"{result.rms_norm.rms:.3f}", ln_mean=f"{result.layer_norm.mean:.3f}",
+            ln_rms=f"{result.layer_norm.rms:.3f}")
 
     def __repr__(self) -> str:
-        return f"<{self.title} panel: a = {self.a:.2f}, b = {self.controls['shift'].value:.2f}>"
+        return _("<{title} panel: a = {a}, b = {b}>").format(
+            title=_(self.title), a=f"{self.a:.2f}", b=f"{self.controls['shift'].value:.2f}")

@@ -1,0 +1,78 @@
+"""rmsviz.experiments.parity (notebook 05): parity of rmsviz with PyTorch, via the shipped golden file and live when possible."""
+
+import json
+
+import numpy as np
+import pytest
+
+from rmsviz.experiments import parity
+
+
+def test_golden_file_holds_the_cases_make_cases_makes():
+    golden = parity.load_golden()
+    made = parity.make_cases()
+    assert [c["name"] for c in golden["cases"]] == [c["name"] for c in made]
+    for g, m in zip(golden["cases"], made):
+        assert g["dtype"] == m["dtype"] and g["eps"] == m["eps"]
+        assert np.array_equal(g["x"], m["x"]) and g["x"].dtype == m["x"].dtype
+        assert (g["gain"] is None) == (m["gain"] is None)
+    assert any(c["eps"] is None for c in golden["cases"])
+    assert {c["dtype"] for c in golden["cases"]} == set(parity.TOLERANCE)
+
+
+def test_rmsviz_matches_golden_values():
+    result = parity.compare("golden")
+    assert result.source == "golden" and result.match
+    assert result.max_error("float64") < 1e-14 and result.max_error("float64", "gradients") < 1e-14
+    assert result.max_error("float32") < 1e-6 and result.max_error("float32", "gradients") < 1e-6
+    assert result.summary().startswith("match: yes")
+
+
+def test_golden_detects_a_wrong_answer():
+    data = json.loads(parity.golden_json(parity.load_golden()["cases"], "0"))
+    data["cases"][0]["y"][0] += 1e-3
+    golden = parity.load_golden(json.dumps(data))
+    case = golden["cases"][0]
+    ours = parity.rmsviz_outputs(case)
+    assert parity.relative_error(ours["y"], case["torch"]["y"]) > 1e-4
+
+
+def test_golden_json_round_trip():
+    golden = parity.load_golden()
+    again = parity.load_golden(parity.golden_json(golden["cases"], golden["torch_version"]))
+    for a, b in zip(golden["cases"], again["cases"]):
+        for key in parity.OUTPUT_KEYS:
+            if a["torch"][key] is None:
+                assert b["torch"][key] is None
+            else:
+                assert np.array_equal(a["torch"][key], b["torch"][key])
+
+
+def test_summary_same_for_live_and_golden():
+    golden = parity.compare("golden")
+    if not parity.torch_available():
+        assert "not installed" in golden.describe_source()
+        pytest.skip("PyTorch not installed: live comparison not possible")
+    live = parity.compare("live")
+    assert live.match and live.summary() == golden.summary()
+    assert "live" in live.describe_source()
+
+
+def test_live_torch_against_golden_values():
+    pytest.importorskip("torch")
+    for case in parity.load_golden()["cases"]:
+        out = parity.torch_outputs(case)
+        for key in parity.OUTPUT_KEYS:
+            if out[key] is None:
+                assert case["torch"][key] is None
+            else:
+                np.testing.assert_allclose(out[key], case["torch"][key], rtol=1e-6, atol=1e-12)
+
+
+def test_parity_bad_input():
+    with pytest.raises(ValueError, match="source"):
+        parity.compare("web")
+    with pytest.raises(ValueError, match="shapes"):
+        parity.relative_error(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="dtype"):
+        parity.compare("golden").max_error("float16")
