@@ -14,7 +14,8 @@ from hypothesis.extra import numpy as hnp
 
 from rmsviz import i18n
 from rmsviz.checks import EXERCISES, Feedback, FunctionExercise, NumberExercise, check
-from rmsviz.examples import APPLE_WEIGHTS_G, audit_steps
+from rmsviz.audit import audit_steps
+from rmsviz.examples import APPLE_WEIGHTS_G
 from rmsviz.experiments import regression
 
 NUMBER_IDS = sorted(k for k, e in EXERCISES.items() if isinstance(e, NumberExercise))
