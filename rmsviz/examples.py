@@ -233,11 +233,11 @@ CLAIMS: tuple[Claim, ...] = (
                    "The reason given: when each dimension's value lies in a fixed range, the gradient "
                    "keeps a suitable size."),
         verdict="right conclusion, wrong reason",
-        correction=N_("The conclusion is what the RMSNorm paper reports; a few lines of code cannot "
-                      "show it. The reason is not the text's. Values are not kept in a fixed range: a "
-                      "one-hot vector of 64 features gives an output of {peak}. The paper's reason is "
-                      "re-scaling invariance: with weights 10 W instead of W the output is the same, "
-                      "and dL/dW is {ratio} times smaller."),
+        correction=N_("The conclusion is what the RMSNorm paper reports from training runs; this code "
+                      "trains no model. The text's reason is wrong: values are not kept in a fixed range "
+                      "(a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
+                      "re-scaling invariance: with weights 10 W instead of W, the output is the same and "
+                      "dL/dW is {ratio} times smaller."),
         evidence="weight_rescaling_invariance",
     ),
     Claim(
