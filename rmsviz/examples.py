@@ -123,7 +123,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="C3",
         topic=N_("what it computes"),
         korean="각 차원의 값을 해당 차원의 평균과 표준편차로 조정하는데",
-        english=N_("It adjusts the value of each dimension (차원) with the mean and the standard deviation."),
+        english=N_("It adjusts the value of each dimension (차원) with the mean and the standard deviation "
+                   "of that dimension."),
         verdict="wrong",
         correction=N_("Wrong. Subtracting the mean and dividing by the standard deviation is the z-score "
                       "(standardisation, 표준화). The z-score is LayerNorm without g and b. RMSNorm "
@@ -136,7 +137,7 @@ CLAIMS: tuple[Claim, ...] = (
         topic=N_("the statistic"),
         korean="이때 표준편차는 차원 내의 모든 요소의 제곱의 평균의 제곱근으로 계산됩니다.",
         english=N_("Here the standard deviation is computed as the square root of the mean of the "
-                   "squares of all the elements."),
+                   "squares of all the elements in the dimension (차원)."),
         verdict="wrong",
         correction=N_("Wrong name. The square root of the mean of the squares is the RMS, the number "
                       "RMSNorm divides by. It is not the standard deviation: for [2, 4, 6, 8] the RMS is "
@@ -159,8 +160,8 @@ CLAIMS: tuple[Claim, ...] = (
         topic=N_("the sign"),
         korean="정규화된 값들은 평균을 중심으로 양수 또는 음수의 범위에서 조정됩니다. / "
                "정규화된 값들은 평균인 225g을 중심으로 양수와 음수의 범위에서 조정되었습니다.",
-        english=N_("The normalised values are adjusted to positive or negative values around the mean. "
-                   "(For the apples: around the mean, 225 g.)"),
+        english=N_("The normalised values are adjusted in a range of positive or negative values, "
+                   "centred on the mean. (For the apples: centred on the mean, 225 g.)"),
         verdict="wrong",
         correction=N_("True of the text's z-score, false of RMSNorm. A z-score is negative exactly where "
                       "x is below the mean (225 g for the apples). RMSNorm divides by a positive number, "
@@ -200,7 +201,8 @@ CLAIMS: tuple[Claim, ...] = (
         id="C9",
         topic=N_("the size of the values"),
         korean="RMSNorm은 주어진 값들의 편차를 작게 만들면서도 원래 값들의 의미를 유지하는 정규화 방법입니다.",
-        english=N_("RMSNorm makes the spread (편차) of the values small while keeping their meaning."),
+        english=N_("RMSNorm makes the spread (편차) of the given values small while keeping the meaning "
+                   "of the original values."),
         verdict="partly wrong",
         correction=N_("Partly wrong. RMSNorm sets the RMS to 1, so it can make the spread larger: the "
                       "std of [0.01, 0.02] grows from {std_in} to {std_out}. It keeps part of the "
@@ -271,7 +273,7 @@ CLAIMS: tuple[Claim, ...] = (
         english=N_("So if we normalise the apple weights with RMSNorm, the differences between the "
                    "gradient values become smaller."),
         verdict="right conclusion, wrong reason",
-        correction=N_("The text does not say which gradient values. We read them as the four entries of "
+        correction=N_("The text does not say which gradient values. We read them as the four numbers of "
                       "dL/dx, one per apple. In grams their spread (largest - smallest) is {grams}, "
                       "against {upstream} without the norm. The reason is the division by the RMS, as in "
                       "C10. In kilograms the outputs are the same, but the spread is {kilograms}: larger "
