@@ -3,26 +3,31 @@
 Two audits of the text (``shared/seed/rmsnorm-explainer-ko.txt``), on the data in
 :mod:`rmsviz.examples`:
 
-* the claims: each claim in :data:`rmsviz.examples.CLAIMS` names an evidence function here. An
-  evidence function computes, with the numerical core, whether what the claim says happens
-  (``claim_holds``) and, when the text gives a reason, whether that reason is the one that makes it
-  happen (``reason_holds``). The verdict then follows from the computation, not from the data:
-
-  * the claim does not hold                      -> "wrong"
-  * it holds, but the text's reason does not     -> "right for another reason"
-  * it holds, for the stated reason              -> "right"
-
-  :func:`verdict_table` puts the stored verdict beside the computed one, so the notebook (and the
-  tests) see at once when they disagree;
 * the numbers: :func:`audit_steps` recomputes every line of the text's two worked examples
-  (:data:`rmsviz.examples.TEXT_STEPS`) from the text's own earlier lines and from the data, and
-  :func:`identify_statistic` names the statistic behind a printed "standard deviation".
+  (:data:`rmsviz.examples.TEXT_STEPS`) from the text's own earlier lines, as the text's recipe (a
+  z-score) from the data, and as what RMSNorm computes at the same step. Each line is then
+  right, a convention (the sample standard deviation), an arithmetic error (it does not follow
+  from the text's own earlier lines), or it follows from an earlier line;
+  :func:`identify_statistic` names the statistic behind a printed "standard deviation";
+* the claims: each claim in :data:`rmsviz.examples.CLAIMS` names an evidence function here. It
+  computes, with the numerical core, whether each part of the claim happens (``parts``) and,
+  when the text gives a reason, whether that reason is what makes it happen (``reason_holds``).
+  The verdict the evidence points to:
+
+  * no part holds                         -> "wrong"
+  * some parts hold, not all              -> "partly wrong"
+  * every part holds, the reason does not -> "right conclusion, wrong reason"
+  * every part holds (and the reason)     -> "right"
+
+  This is evidence, not proof: the code computes the numbers, but a person chose which numbers
+  test each claim. The tests check that the stored verdicts and the evidence agree, so a change
+  to either one is seen.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,10 +35,13 @@ from rmsviz.examples import (
     APPLE_WEIGHTS_G,
     APPLE_WEIGHTS_KG,
     CLAIMS,
+    EMBEDDINGS,
     EXAMPLE_DATA,
     SEED_VECTOR,
     TEXT_STEPS,
     TRAY_G,
+    UPSTREAM_GRADIENT,
+    VERDICTS,
     TextStep,
     claim,
 )
@@ -50,43 +58,88 @@ def _agrees(value: float, printed: float, digits: int) -> bool:
     return abs(value - printed) <= 0.5 * 10.0 ** (-digits) * (1 + 1e-9) + 1e-12
 
 
+#: The kinds of line the audit finds (translated where shown).
+LINE_KINDS = {
+    "right": N_("right"),
+    "convention": N_("a convention, not an error: {name}"),
+    "error": N_("arithmetic error"),
+    "follows_error": N_("follows from an earlier wrong line"),
+    "follows_convention": N_("follows from the convention of line {line}"),
+}
+
+
 @dataclass(frozen=True)
 class AuditedStep:
-    """One text line recomputed: what it printed, what its own inputs give, and the right value."""
+    """One text line recomputed.
+
+    ``from_text`` (None when the text gives no working), ``correct`` (the line of the text's
+    recipe, a z-score with the population std, recomputed from the data: still not RMSNorm) and
+    ``rms_norm`` (what RMSNorm computes at this step; None where it has no such step).
+    ``follows``: the printed value does not contradict the text's own earlier lines (True when
+    there is no working to contradict). ``is_correct``: it agrees with ``correct``.
+    ``kind``: "right", "convention", "error", "follows_error" or "follows_convention".
+    """
 
     step: TextStep
-    from_text: float
+    from_text: float | None
     correct: float
-    follows: bool      # the printed value follows from the text's own previous lines
-    is_correct: bool   # the printed value is right for the data
+    rms_norm: float | None
+    follows: bool
+    is_correct: bool
+    kind: str
+    source: str = ""    # the convention line a "follows_convention" line depends on
+
+    @property
+    def computes_rms_norm(self) -> bool:
+        """Does the printed number agree with what RMSNorm computes at this step?"""
+        return self.rms_norm is not None and _agrees(self.rms_norm, self.step.printed, self.step.digits)
 
     @property
     def status(self) -> str:
-        if self.is_correct:
-            return _("correct")
-        if self.follows:
-            return _("carried over: follows from an earlier wrong line")
-        return _("slip: does not follow from the text's own numbers")
+        """The kind of line, in the reader's language."""
+        return _(LINE_KINDS[self.kind]).format(name=_(self.step.convention_name), line=self.source)
+
+
+def _kind(step: TextStep, follows: bool, is_correct: bool, earlier: dict) -> tuple[str, str]:
+    """The kind of one line, given the kinds of the lines before it (``earlier``: id -> (kind, source))."""
+    if is_correct:
+        return "right", ""
+    if step.convention is not None and _agrees(step.convention(EXAMPLE_DATA[step.example]),
+                                               step.printed, step.digits):
+        return "convention", step.id
+    if not follows:
+        return "error", ""
+    upstream = [earlier[d] for d in step.depends if earlier[d][0] != "right"]
+    if any(kind in ("error", "follows_error") for kind, _src in upstream):
+        return "follows_error", ""
+    sources = [src for kind, src in upstream if kind in ("convention", "follows_convention")]
+    return ("follows_convention", sources[0]) if sources else ("follows_error", "")
 
 
 def audit_steps(example: str | None = None) -> list[AuditedStep]:
     """Recompute every printed line of the text's worked examples (notebook 02).
 
-    For each line: the value its own earlier printed numbers give (``from_text``), the correct value
-    from the data, and whether the printed number agrees with each at the printed precision.
-    ``example`` is ``"vector"``, ``"apples"`` or None (both).
+    For each line: the value its own earlier printed numbers give (``from_text``), the text's
+    recipe recomputed from the data (``correct``, a z-score: still not RMSNorm), what RMSNorm
+    computes at that step, and the kind of line. ``example`` is ``"vector"``, ``"apples"`` or None
+    (both).
     """
     if example is not None and example not in EXAMPLE_DATA:
         raise ValueError(f"example must be one of {sorted(EXAMPLE_DATA)} or None, got {example!r}")
     printed = {s.id: s.printed for s in TEXT_STEPS}
-    out = []
+    out, kinds = [], {}
     for s in TEXT_STEPS:
-        if example is not None and s.example != example:
-            continue
-        from_text = float(s.from_text(printed))
-        correct = float(s.correct(EXAMPLE_DATA[s.example]))
-        out.append(AuditedStep(s, from_text, correct, _agrees(from_text, s.printed, s.digits),
-                               _agrees(correct, s.printed, s.digits)))
+        data = EXAMPLE_DATA[s.example]
+        from_text = None if s.from_text is None else float(s.from_text(printed))
+        correct = float(s.z_score(data))
+        rms_norm_value = None if s.rms_norm is None else float(s.rms_norm(data))
+        follows = from_text is None or _agrees(from_text, s.printed, s.digits)
+        is_correct = _agrees(correct, s.printed, s.digits)
+        kind, source = _kind(s, follows, is_correct, kinds)
+        kinds[s.id] = (kind, source)
+        if example is None or s.example == example:
+            out.append(AuditedStep(s, from_text, correct, rms_norm_value, follows, is_correct, kind,
+                                   source))
     return out
 
 
@@ -124,21 +177,29 @@ def identify_statistic(x, printed: float, digits: int = 2) -> list[str]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What code says about one claim: does it hold, does its reason hold, and the numbers."""
+    """What code says about one claim: which parts hold, whether its reason holds, and the numbers.
 
-    claim_holds: bool
-    reason_holds: bool
+    ``parts``: one bool per part of the claim (does it happen?). ``reason_holds``: None when the
+    text gives no reason, else whether its reason is what makes it happen. ``findings``: the lines
+    to show. ``numbers``: the computed numbers the claim's correction quotes, as text.
+    """
+
+    parts: tuple[bool, ...]
+    reason_holds: bool | None
     findings: tuple[str, ...]
+    numbers: dict = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
-        """"wrong", "right" or "right for another reason" (untranslated: compared with the data)."""
-        if not self.claim_holds:
+        """The verdict this evidence points to (untranslated: it is compared with the data)."""
+        if not any(self.parts):
             return "wrong"
-        return "right" if self.reason_holds else "right for another reason"
+        if not all(self.parts):
+            return "partly wrong"
+        return "right conclusion, wrong reason" if self.reason_holds is False else "right"
 
     def __repr__(self) -> str:
-        verdict = _("computed verdict: {verdict}").format(verdict=_(self.verdict))
+        verdict = _("the evidence points to: {verdict}").format(verdict=_(self.verdict))
         return "\n".join(self.findings + (verdict,))
 
 
@@ -147,19 +208,27 @@ def _z(x) -> np.ndarray:
     return (x - x.mean()) / x.std()
 
 
+def _f(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}f}"
+
+
 # ----------------------------------------------------------------------------------------------
 # Evidence, one function per claim
 
 
 def formula() -> Evidence:
-    """C1: the Llama/T5 formula x / sqrt(mean(x²) + eps) * g is what ``rms_norm`` computes."""
+    """C1: the Llama/T5 formula x / sqrt(mean(x²) + eps) * g is what ``rms_norm`` computes.
+
+    Which models use RMSNorm is a fact about those models; this only checks the formula.
+    """
     x, g, eps = SEED_VECTOR, np.array([1.0, 0.5, 2.0, 1.5]), 1e-6
     by_hand = x / np.sqrt(np.mean(x**2) + eps) * g
     same = bool(np.allclose(rms_norm(x, gain=g, eps=eps), by_hand, rtol=1e-12))
-    return Evidence(same, True, (
-        f"x / sqrt(mean(x²) + 1e-6) * g = {fmt_vector(by_hand)}",
-        f"rms_norm(x, gain=g)           = {fmt_vector(rms_norm(x, gain=g, eps=eps))}",
-    ))
+    return Evidence((same,), None, (
+        f"x = {fmt_vector(x, 0)},  g = {fmt_vector(g, 1)},  eps = 1e-6",
+        f"x / sqrt(mean(x²) + eps) * g = {fmt_vector(by_hand)}",
+        f"rms_norm(x, gain=g, eps=eps) = {fmt_vector(rms_norm(x, gain=g, eps=eps))}",
+    ), {"x": fmt_vector(x, 0), "gain": fmt_vector(g, 1)})
 
 
 def shared_statistic() -> Evidence:
@@ -171,70 +240,90 @@ def shared_statistic() -> Evidence:
     others_changed = bool(np.all(~np.isclose(y[1:], y2[1:])))
     ratios = y / x
     one_divisor = bool(np.allclose(ratios, ratios[0]))
-    return Evidence(not others_changed and not one_divisor, False, (
+    return Evidence((not others_changed and not one_divisor,), None, (
         f"RMSNorm({fmt_vector(x, 0)}) = {fmt_vector(y)}",
-        _("RMSNorm({x}) = {y}   (only x1 changed, yet x2..x4's outputs changed)").format(
+        _("RMSNorm({x}) = {y}   (only x1 changed, yet the outputs of x2, x3, x4 changed)").format(
             x=fmt_vector(x2, 0), y=fmt_vector(y2)),
-        _("y / x = {ratios}: every feature divided by the same RMS {rms}").format(
-            ratios=fmt_vector(ratios), rms=f"{float(rms(x)):.3f}"),
-    ))
+        _("y / x = {ratios}: every feature is divided by the same RMS, {rms}").format(
+            ratios=fmt_vector(ratios), rms=_f(float(rms(x)))),
+    ), {"rms": _f(float(rms(x)))})
 
 
 def not_z_score() -> Evidence:
     """C3: RMSNorm is not the z-score (x - mean) / std that the text computes."""
     x = SEED_VECTOR
     y, z = rms_norm(x, eps=0), _z(x)
-    return Evidence(bool(np.allclose(y, z)), False, (
+    return Evidence((bool(np.allclose(y, z)),), None, (
         f"RMSNorm(x)             = {fmt_vector(y)}",
         f"(x - mean) / std (1/n) = {fmt_vector(z)}  (= layer_norm(x, eps=0): "
         f"{fmt_vector(layer_norm(x, eps=0))})",
-    ))
+    ), {"rms_norm": fmt_vector(y), "z": fmt_vector(z)})
 
 
 def rms_is_not_std() -> Evidence:
     """C4: sqrt(mean(x²)) is the RMS; the std is RMS(x - mean). RMS² = mean² + var."""
     x = SEED_VECTOR
     r, s, m = float(rms(x)), float(np.std(x)), float(np.mean(x))
-    return Evidence(bool(np.isclose(r, s)), False, (
+    return Evidence((bool(np.isclose(r, s)),), None, (
         _("sqrt(mean(x²)) = {rms} (the RMS);  std = RMS(x - mean) = {std}").format(
-            rms=f"{r:.3f}", std=f"{float(rms(x - m)):.3f}"),
+            rms=_f(r), std=_f(float(rms(x - m)))),
         f"RMS² = {r**2:.3f} = mean² + var = {m**2:.3f} + {s**2:.3f}",
-    ))
+    ), {"rms": _f(r), "std": _f(s)})
 
 
 def rms_formula() -> Evidence:
     """C5: the text's RMS formula agrees with ``rms``."""
     x = SEED_VECTOR
     by_hand = float(np.sqrt(np.sum(x**2) / x.size))
-    return Evidence(bool(np.isclose(by_hand, float(rms(x)))), True, (
+    return Evidence((bool(np.isclose(by_hand, float(rms(x)))),), None, (
         f"sqrt((2² + 4² + 6² + 8²) / 4) = sqrt({np.sum(x**2):.0f} / 4) = {by_hand:.3f} = rms(x) "
         f"= {float(rms(x)):.3f}",
-    ))
+    ), {"rms": _f(by_hand)})
 
 
 def keeps_sign() -> Evidence:
-    """C6: RMSNorm keeps every sign; only centring makes outputs negative."""
+    """C6: RMSNorm keeps every sign; only centring makes positive inputs negative (the z-score's
+    sign is the sign of x - mean, which is what the text describes)."""
     lines, negatives = [], False
     for x in (SEED_VECTOR, APPLE_WEIGHTS_G):
         y = rms_norm(x, eps=0)
         negatives |= bool(np.any(y < 0))
-        lines.append(_("RMSNorm({x}) = {y}: signs kept = {kept}").format(
+        lines.append(_("RMSNorm({x}) = {y}: every sign kept = {kept}").format(
             x=fmt_vector(x, 0), y=fmt_vector(y), kept=bool(np.all(np.sign(y) == np.sign(x)))))
-    lines.append(_("z-score of the apples = {z}: the negatives come from subtracting the mean").format(
-        z=fmt_vector(_z(APPLE_WEIGHTS_G))))
-    return Evidence(negatives, False, tuple(lines))
-
-
-def keeps_mean() -> Evidence:
-    """C7: normalised apples are not centred on 225 g; the z-score mean is 0, RMSNorm's is not."""
     x = APPLE_WEIGHTS_G
-    y, z = rms_norm(x, eps=0), _z(x)
-    centred_225 = bool(np.isclose(np.mean(y), 225.0) or np.isclose(np.mean(z), 225.0))
-    return Evidence(centred_225, False, (
-        _("mean of the z-scores = {mean}").format(mean=f"{abs(float(np.mean(z))):.3f}"),
-        _("mean of RMSNorm(apples) = {mean}, its RMS = {rms}").format(
-            mean=f"{float(np.mean(y)):.3f}", rms=f"{float(rms(y)):.3f}"),
-    ))
+    z, y = _z(x), rms_norm(x, eps=0)
+    z_like_text = bool(np.all(np.sign(z) == np.sign(x - np.mean(x))))
+    lines.append(_("z-score of the apples = {z}: negative exactly below the mean 225 g = {same}").format(
+        z=fmt_vector(z), same=z_like_text))
+    lines.append(_("mean of RMSNorm(apples) = {mean}; mean of the z-scores = {z_mean}").format(
+        mean=_f(float(np.mean(y))), z_mean=_f(abs(float(np.mean(z))))))
+    return Evidence((negatives,), None, tuple(lines), {"rms_norm_mean": _f(float(np.mean(y)))})
+
+
+def one_token_one_vector() -> Evidence:
+    """C7: each token is one vector of features; RMSNorm normalises each token across its features.
+
+    Normalising each feature across the tokens (the text's "each dimension") is another
+    computation, and a change in one token's embedding changes only that token's output.
+    """
+    e = EMBEDDINGS
+    rows = rms_norm(e, eps=0, axis=-1)
+    columns = rms_norm(e, eps=0, axis=0)
+    changed = e.copy()
+    changed[2] *= -3.0
+    after = rms_norm(changed, eps=0, axis=-1)
+    others_same = bool(np.allclose(after[:2], rows[:2]))
+    row_rms = np.sqrt(np.mean(rows**2, axis=-1))
+    column_rms = np.sqrt(np.mean(rows**2, axis=0))
+    per_feature_differs = not np.allclose(rows, columns)
+    holds = not (others_same and per_feature_differs)
+    return Evidence((holds,), None, (
+        _("{tokens} tokens x {features} features: one row per token").format(
+            tokens=e.shape[0], features=e.shape[1]),
+        _("RMS of each token's output (row): {rms}").format(rms=fmt_vector(row_rms)),
+        _("RMS of each feature's output (column): {rms}").format(rms=fmt_vector(column_rms)),
+        _("the third token changed: outputs of the other two unchanged = {same}").format(same=others_same),
+    ), {"n": str(e.shape[1])})
 
 
 def keeps_ratios() -> Evidence:
@@ -242,50 +331,84 @@ def keeps_ratios() -> Evidence:
     x = np.array([1.0, 10.0, 100.0, 1000.0])
     y = rms_norm(x, eps=0)
     spread_in, spread_out = float(x.max() / x.min()), float(y.max() / y.min())
-    return Evidence(spread_out < spread_in * (1 - 1e-9), False, (
+    return Evidence((spread_out < spread_in * (1 - 1e-9),), None, (
         f"RMSNorm({fmt_vector(x, 0)}) = {fmt_vector(y, 4)}",
         _("largest / smallest: {before} before, {after} after").format(
-            before=f"{spread_in:.1f}", after=f"{spread_out:.1f}"),
-    ))
+            before=_f(spread_in, 1), after=_f(spread_out, 1)),
+    ), {"before": _f(spread_in, 1), "after": _f(spread_out, 1)})
 
 
 def rescales_to_rms_one() -> Evidence:
-    """C9: RMSNorm keeps the direction; it shrinks large inputs but enlarges small ones."""
-    lines, shrinks_always, keeps_direction = [], True, True
+    """C9: RMSNorm keeps the direction (signs and ratios) and loses the overall size; it shrinks
+    the spread of large inputs but enlarges that of small ones."""
+    lines, shrinks_always, keeps_direction, stds = [], True, True, {}
     for x in (APPLE_WEIGHTS_G, np.array([0.01, 0.02])):
         y = rms_norm(x, eps=0)
         cos = float(np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y)))
         keeps_direction &= bool(np.isclose(cos, 1.0))
         shrinks_always &= bool(np.std(y) <= np.std(x))
-        lines.append(f"x = {fmt_vector(x, 2)} -> {fmt_vector(y)}: std {float(np.std(x)):.3f} -> "
-                     f"{float(np.std(y)):.3f}, RMS -> {float(rms(y)):.3f}, cos(x, y) = {cos:.3f}")
-    return Evidence(keeps_direction, shrinks_always, tuple(lines))
+        stds[x.size] = (float(np.std(x)), float(np.std(y)))
+        lines.append(_("x = {x} -> {y}: std {std_in} -> {std_out}, RMS -> {rms}, "
+                       "same direction (cos = 1) = {direction}").format(
+            x=fmt_vector(x, 0 if x[0] >= 1 else 2), y=fmt_vector(y), std_in=_f(stds[x.size][0]), std_out=_f(stds[x.size][1]),
+            rms=_f(float(rms(y))), direction=bool(np.isclose(cos, 1.0))))
+    ten_times = bool(np.allclose(rms_norm(10 * APPLE_WEIGHTS_G, eps=0), rms_norm(APPLE_WEIGHTS_G, eps=0)))
+    lines.append(_("apples ten times heavier give the same output = {same}: the overall size is lost").format(
+        same=ten_times))
+    return Evidence((shrinks_always, keeps_direction), None, tuple(lines),
+                    {"std_in": _f(stds[2][0]), "std_out": _f(stds[2][1])})
+
+
+def _input_gradients():
+    """dL/dx through RMSNorm for the apples in grams and in kilograms, with dL/dy = UPSTREAM_GRADIENT."""
+    grads = {}
+    for unit, x in (("g", APPLE_WEIGHTS_G), ("kg", APPLE_WEIGHTS_KG)):
+        grads[unit], _grad_gain = rms_norm_backward(x, UPSTREAM_GRADIENT, eps=0)
+    return grads
 
 
 def gradient_scales_inversely() -> Evidence:
-    """C10: the gradient through RMSNorm scales as 1/c with the input scale c; J x = 0."""
-    rng = np.random.default_rng(0)
-    x, g = APPLE_WEIGHTS_G, rng.standard_normal(4)
-    lines, norms = [], {}
-    for c in (0.001, 1.0):
-        gx, _grad_gain = rms_norm_backward(c * x, g, eps=0)
-        norms[c] = float(np.linalg.norm(gx))
-        same = bool(np.allclose(rms_norm(c * x, eps=0), rms_norm(x, eps=0)))
-        lines.append(_("input scaled by c = {c}: |dL/dx| = {norm} (output identical: {same})").format(
-            c=f"{c:g}", norm=f"{norms[c]:.4g}", same=same))
-    gx, _grad_gain = rms_norm_backward(x, g, eps=0)
-    along = abs(float(x @ gx)) / (float(np.linalg.norm(x)) * float(np.linalg.norm(gx)))
-    lines.append(_("ratio = {ratio} = 1/c;  x . dL/dx = 0 (cosine below 1e-12: {tiny}): no gradient "
-                   "along x").format(ratio=f"{norms[0.001] / norms[1.0]:.1f}", tiny=along < 1e-12))
-    smaller_than_no_norm = norms[1.0] < float(np.linalg.norm(g))
-    # the text's reason: outputs in a small range => small gradients. The outputs are identical at
-    # both scales, yet the gradient is 1000 times larger for the small input.
-    reason = bool(np.isclose(norms[0.001], norms[1.0]))
-    return Evidence(smaller_than_no_norm, reason, tuple(lines))
+    """C10: |dL/dx| through RMSNorm is small for the apples in grams because it shrinks as 1/c with
+    the input scale c, while the outputs (the text's "small range") are identical at every scale."""
+    g = UPSTREAM_GRADIENT
+    grads = _input_gradients()
+    norm = {unit: float(np.linalg.norm(v)) for unit, v in grads.items()}
+    upstream = float(np.linalg.norm(g))
+    same = bool(np.allclose(rms_norm(APPLE_WEIGHTS_G, eps=0), rms_norm(APPLE_WEIGHTS_KG, eps=0)))
+    lines = [_("dL/dy arriving from above = {g} (the loss L = y1), |dL/dy| = {norm}").format(
+                 g=fmt_vector(g, 1), norm=_f(upstream, 1)),
+             _("grams:      |dL/dx| = {norm}").format(norm=f"{norm['g']:.4f}"),
+             _("kilograms:  |dL/dx| = {norm}").format(norm=f"{norm['kg']:.4f}"),
+             _("ratio kg / g = {ratio}, the factor of the change of unit; "
+               "the outputs are identical = {same}").format(ratio=_f(norm["kg"] / norm["g"], 1), same=same)]
+    # The text's reason: outputs in a small range => small gradients. The outputs are identical in
+    # both units, yet the gradients differ 1000 times: the range of the outputs is not the reason.
+    reason = bool(np.isclose(norm["g"], norm["kg"]))
+    return Evidence((norm["g"] < upstream,), reason, tuple(lines), {
+        "grams": f"{norm['g']:.4f}", "kilograms": _f(norm["kg"], 2), "upstream": _f(upstream, 1),
+        "rms": _f(float(rms(APPLE_WEIGHTS_G)), 2)})
+
+
+def gradient_spread() -> Evidence:
+    """C14: the spread of dL/dx's entries (one per apple) is small in grams, for the same reason as C10."""
+    g = UPSTREAM_GRADIENT
+    grads = _input_gradients()
+    spread = {unit: float(np.ptp(v)) for unit, v in grads.items()}
+    upstream = float(np.ptp(g))
+    lines = [_("without the norm: dL/dx = dL/dy = {g}, spread {spread}").format(g=fmt_vector(g, 1),
+                                                                              spread=_f(upstream, 1)),
+             _("grams:      dL/dx = {grad}, spread {spread}").format(grad=fmt_vector(grads["g"], 4),
+                                                                     spread=f"{spread['g']:.4f}"),
+             _("kilograms:  dL/dx = {grad}, spread {spread}").format(grad=fmt_vector(grads["kg"], 2),
+                                                                     spread=_f(spread["kg"], 2))]
+    reason = bool(np.isclose(spread["g"], spread["kg"]))
+    return Evidence((spread["g"] < upstream,), reason, tuple(lines), {
+        "grams": f"{spread['g']:.4f}", "kilograms": _f(spread["kg"], 2), "upstream": _f(upstream, 1)})
 
 
 def weight_rescaling_invariance() -> Evidence:
-    """C11: y = RMSNorm(W x) ignores W -> delta W, and dL/dW shrinks as 1/delta."""
+    """C11: y = RMSNorm(W x) ignores W -> delta W, and dL/dW shrinks as 1/delta; values are not kept
+    in a fixed range (the text's reason)."""
     rng = np.random.default_rng(1)
     W, x, g = rng.standard_normal((8, 8)), rng.standard_normal(8), rng.standard_normal(8)
     grads, same = {}, True
@@ -297,13 +420,15 @@ def weight_rescaling_invariance() -> Evidence:
     one_hot = np.zeros(64)
     one_hot[0] = 1.0
     peak = float(np.max(np.abs(rms_norm(one_hot, eps=0))))
-    return Evidence(same and np.isclose(grads[1.0] / grads[10.0], 10.0), peak <= 1.0 + 1e-9, (
-        f"RMSNorm((10 W) x) = RMSNorm(W x): {same}",
+    ratio = grads[1.0] / grads[10.0]
+    return Evidence((same and bool(np.isclose(ratio, 10.0)),), peak <= 1.0 + 1e-9, (
+        _("8 x 8 weights W, input x and dL/dy drawn with seed 1"),
+        _("RMSNorm((10 W) x) = RMSNorm(W x): {same}").format(same=same),
         _("|dL/dW| at W: {at_w}, at 10 W: {at_10w} (ratio {ratio})").format(
-            at_w=f"{grads[1.0]:.4f}", at_10w=f"{grads[10.0]:.4f}", ratio=f"{grads[1.0] / grads[10.0]:.1f}"),
-        _("values are not kept in a fixed range: RMSNorm of a one-hot vector of 64 features has a "
-          "feature equal to {peak} = sqrt(64)").format(peak=f"{peak:.1f}"),
-    ))
+            at_w=f"{grads[1.0]:.4f}", at_10w=f"{grads[10.0]:.4f}", ratio=_f(ratio, 1)),
+        _("RMSNorm of a one-hot vector of 64 features has a feature equal to {peak} = sqrt(64): "
+          "the values are not kept in a fixed range").format(peak=_f(peak, 1)),
+    ), {"peak": _f(peak, 1), "ratio": _f(ratio, 1)})
 
 
 def scale_not_shift() -> Evidence:
@@ -311,28 +436,28 @@ def scale_not_shift() -> Evidence:
     g, kg, tray = APPLE_WEIGHTS_G, APPLE_WEIGHTS_KG, APPLE_WEIGHTS_G + TRAY_G
     scale_ok = bool(np.allclose(rms_norm(g, eps=0), rms_norm(kg, eps=0)))
     shift_ok = bool(np.allclose(rms_norm(g, eps=0), rms_norm(tray, eps=0)))
-    return Evidence(scale_ok, shift_ok, (
+    return Evidence((scale_ok, shift_ok), None, (
         _("RMSNorm(grams) = {grams} = RMSNorm(kilograms) = {kilograms}").format(
             grams=fmt_vector(rms_norm(g, eps=0)), kilograms=fmt_vector(rms_norm(kg, eps=0))),
         _("RMSNorm(grams + 100 g tray) = {tray}: changed").format(tray=fmt_vector(rms_norm(tray, eps=0))),
         _("LayerNorm(grams) = {grams} = LayerNorm(grams + tray) = {tray}").format(
             grams=fmt_vector(layer_norm(g, eps=0)), tray=fmt_vector(layer_norm(tray, eps=0))),
-    ))
+    ), {"first": _f(float(rms_norm(g, eps=0)[0])), "first_tray": _f(float(rms_norm(tray, eps=0)[0]))})
 
 
 def sample_std() -> Evidence:
-    """C13: the text's 2.58 is the sample standard deviation, not LayerNorm's."""
+    """C13: the text's example is a z-score; its 2.58 is the sample standard deviation (a convention)."""
     x = SEED_VECTOR
     which = identify_statistic(x, 2.58, 2)
     ln_std = float(np.std(x))
-    return Evidence(bool(np.isclose(ln_std, 2.58, atol=0.005)), False, (
+    y, z = rms_norm(x, eps=0), _z(x)
+    return Evidence((bool(np.allclose(y, _z(x))),), None, (
         _("2.58 matches: {which} (sqrt(20/3) = {sample_std})").format(
             which=", ".join(which) or _("nothing"), sample_std=f"{float(np.std(x, ddof=1)):.4f}"),
         _("LayerNorm's std (divide by n): sqrt(20/4) = {std};  the RMS = {rms}").format(
             std=f"{ln_std:.4f}", rms=f"{float(rms(x)):.4f}"),
-        _("z-scores with 1/n: {z};  RMSNorm: {y}").format(z=fmt_vector(_z(x)),
-                                                          y=fmt_vector(rms_norm(x, eps=0))),
-    ))
+        _("z-scores with 1/n: {z};  RMSNorm: {y}").format(z=fmt_vector(z), y=fmt_vector(y)),
+    ), {"population_std": _f(ln_std), "rms": _f(float(rms(x))), "rms_norm": fmt_vector(y)})
 
 
 EVIDENCE = {
@@ -342,57 +467,65 @@ EVIDENCE = {
     "rms_is_not_std": rms_is_not_std,
     "rms_formula": rms_formula,
     "keeps_sign": keeps_sign,
-    "keeps_mean": keeps_mean,
+    "one_token_one_vector": one_token_one_vector,
     "keeps_ratios": keeps_ratios,
     "rescales_to_rms_one": rescales_to_rms_one,
     "gradient_scales_inversely": gradient_scales_inversely,
     "weight_rescaling_invariance": weight_rescaling_invariance,
     "scale_not_shift": scale_not_shift,
     "sample_std": sample_std,
+    "gradient_spread": gradient_spread,
 }
 
 
 def evidence(claim_id: str) -> Evidence:
-    """Run the code that tests one claim (``"C1"`` ... ``"C13"``) and return what it found."""
+    """Run the code that tests one claim (``"C1"`` ... ``"C14"``) and return what it found."""
     c = claim(claim_id)
     if c.evidence not in EVIDENCE:
         raise ValueError(f"claim {claim_id} names unknown evidence {c.evidence!r}")
     return EVIDENCE[c.evidence]()
 
 
+def correction(claim_id: str) -> str:
+    """The claim's correction in the reader's language, with the numbers its evidence computed."""
+    return _(claim(claim_id).correction).format(**evidence(claim_id).numbers)
+
+
 class VerdictTable:
-    """All claims with the stored verdict, the verdict computed by code, and whether they agree."""
+    """All claims: the Korean original, the English, the verdict and the correction (notebook 02).
+
+    The correction's numbers come from each claim's evidence. ``consistent`` says whether every
+    stored verdict is the one its evidence points to (for the tests: evidence, not proof).
+    """
 
     def __init__(self, claims=CLAIMS):
-        self.rows = [(c, evidence(c.id)) for c in claims]
+        self.rows = [(c, EVIDENCE[c.evidence]()) for c in claims]
 
     @property
-    def all_agree(self) -> bool:
+    def consistent(self) -> bool:
         return all(c.verdict == e.verdict for c, e in self.rows)
 
-    def _computed(self, c, e) -> str:
-        if c.verdict == e.verdict:
-            return _("agrees")
-        return _("DIFFERS: {verdict}").format(verdict=_(e.verdict))
+    def disagreements(self) -> list[str]:
+        """The ids of the claims whose stored verdict differs from the one their evidence points to."""
+        return [c.id for c, e in self.rows if c.verdict != e.verdict]
+
+    def counts(self) -> dict[str, int]:
+        """How many claims get each verdict (untranslated keys, in the order of VERDICTS)."""
+        return {v: sum(1 for c, _e in self.rows if c.verdict == v) for v in VERDICTS}
 
     def _repr_html_(self) -> str:
         head = "<tr>" + "".join(f"<th>{_(h)}</th>" for h in (
-            N_("id"), N_("the text says (Korean)"), N_("in English"), N_("verdict"), N_("computed"),
-            N_("correction"), N_("code"))) + "</tr>"
+            N_("claim"), N_("the text says (Korean)"), N_("in English"), N_("verdict"),
+            N_("why (numbers computed by the evidence code)"))) + "</tr>"
         body = "".join(
             f"<tr><td>{c.id}</td><td>{html.escape(c.korean)}</td><td>{html.escape(_(c.english))}</td>"
-            f"<td><b>{_(c.verdict)}</b></td><td>{self._computed(c, e)}"
-            f"</td><td>{html.escape(_(c.correction))}</td><td><code>evidence(\"{c.id}\")</code></td></tr>"
+            f"<td><b>{html.escape(_(c.verdict))}</b></td>"
+            f"<td>{html.escape(_(c.correction).format(**e.numbers))}</td></tr>"
             for c, e in self.rows)
-        agree = _("code agrees with every verdict: {agree}").format(agree=f"<b>{self.all_agree}</b>")
-        return f"<table>{head}{body}</table><p>{agree}</p>"
+        return f"<table>{head}{body}</table>"
 
     def __repr__(self) -> str:
-        computed = _("computed:")
-        lines = [f"{c.id:<4} {_(c.verdict):<25} {computed} {_(e.verdict):<25} {_(c.english)}"
-                 for c, e in self.rows]
-        lines.append(_("code agrees with every verdict: {agree}").format(agree=self.all_agree))
-        return "\n".join(lines)
+        return "\n".join(f"{c.id:<4} {_(c.verdict):<31} {_(c.english)}" for c, _e in self.rows)
 
 
 def verdict_table() -> VerdictTable:

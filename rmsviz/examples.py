@@ -7,10 +7,12 @@ Notebook 02 audits the text. Two kinds of data live here so that the notebook's 
 tests share them:
 
 * :data:`CLAIMS` -- every claim the text makes about RMSNorm (Korean original, English translation,
-  verdict, correction, and the key of the code in :mod:`rmsviz.audit` that shows it);
+  verdict, correction, and the key of the code in :mod:`rmsviz.audit` that gives the evidence);
 * :data:`TEXT_STEPS` -- every number the text prints in its two worked examples, with the value it
-  printed, how that line follows from the text's own previous lines, and how the correct value is
-  computed from the data. :func:`rmsviz.audit.audit_steps` recomputes every line and classifies it.
+  printed, how that line follows from the text's own previous lines, the same line of the text's
+  recipe (a z-score) recomputed from the data, and what RMSNorm computes at that step.
+  :func:`rmsviz.audit.audit_steps` recomputes every line and classifies it: right, a convention,
+  an arithmetic error, or a line that follows from an earlier one.
 
 This module holds data only (layer: numpy and the language catalogue): the code that checks the
 claims and the numbers lives in :mod:`rmsviz.audit`. Reader-visible English is marked with ``N_``
@@ -24,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from rmsviz.i18n import N_
+from rmsviz.i18n import N_, _
 
 #: The source text's first example vector.
 SEED_VECTOR = np.array([2.0, 4.0, 6.0, 8.0])
@@ -41,8 +43,29 @@ EXAMPLE_DATA = {"vector": SEED_VECTOR, "apples": APPLE_WEIGHTS_G}
 #: A tray weighing 100 g, added to every apple (notebook 02: a shift changes RMSNorm, not LayerNorm).
 TRAY_G = 100.0
 
-#: The verdicts a claim can get.
-VERDICTS = (N_("right"), N_("wrong"), N_("right for another reason"))
+#: One apple described by four features (notebook 02): the real-world shape of one example.
+#: (feature name, value in its unit); the weight is the text's first apple.
+ONE_APPLE = (
+    (N_("weight (g)"), 200.0),
+    (N_("diameter (mm)"), 75.0),
+    (N_("sugar (°Brix)"), 13.0),
+    (N_("days since harvest"), 5.0),
+)
+
+#: A tiny embedding table (notebook 02, claim C7): three tokens, each one vector of 4 features.
+TOKENS = ("apple", "is", "red")
+EMBEDDINGS = np.array([
+    [0.8, -1.2, 0.3, 2.0],
+    [-0.1, 0.4, -0.6, 0.2],
+    [1.5, 0.9, -2.1, -0.7],
+])
+
+#: The gradient that arrives at RMSNorm's output from the layers above, dL/dy (claims C10, C14):
+#: the one of the loss L = y1, the first output.
+UPSTREAM_GRADIENT = np.array([1.0, 0.0, 0.0, 0.0])
+
+#: The verdicts a claim can get (notebook 02; notebook 04 uses the same words).
+VERDICTS = (N_("right"), N_("wrong"), N_("partly wrong"), N_("right conclusion, wrong reason"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -53,8 +76,11 @@ VERDICTS = (N_("right"), N_("wrong"), N_("right for another reason"))
 class Claim:
     """One claim of the source text.
 
-    ``evidence`` names the function in :data:`rmsviz.audit.EVIDENCE` that tests the claim with code;
-    ``topic`` is what the claim is about (what RMSNorm computes, the axis, the mean, the sign...).
+    ``korean`` quotes the text; ``english`` translates it. ``correction`` is a template: its named
+    placeholders ({rms}, ...) are filled with numbers that :mod:`rmsviz.audit` computes, so no
+    number in a correction is typed in by hand. ``evidence`` names the function in
+    :data:`rmsviz.audit.EVIDENCE` that tests the claim with code; ``topic`` is what the claim is
+    about (what RMSNorm computes, the axis, the sign...).
     """
 
     id: str
@@ -75,32 +101,35 @@ CLAIMS: tuple[Claim, ...] = (
         id="C1",
         topic=N_("where it is used"),
         korean="RMSNorm은 정규화 기법 중 하나로, 트랜스포머 모델에서 사용되는 정규화 방법 중 하나입니다.",
-        english=N_("RMSNorm is a normalisation technique used in Transformer models."),
+        english=N_("RMSNorm is one of the normalisation methods used in Transformer models."),
         verdict="right",
-        correction=N_("Right: Llama, T5, Mistral and many other Transformers use it (in T5 it is called "
-                      "T5LayerNorm). Its formula is y = x / sqrt(mean(x²) + eps) * g."),
+        correction=N_("Right. Llama, T5 and Mistral use it (T5 calls it T5LayerNorm). Which models use it "
+                      "is a fact about those models: code cannot compute it. The code only checks the "
+                      "formula y = x / sqrt(mean(x²) + eps) * g, with x = {x} and g = {gain}."),
         evidence="formula",
     ),
     Claim(
         id="C2",
         topic=N_("the axis"),
         korean="RMSNorm은 입력 벡터의 각 차원을 독립적으로 정규화합니다.",
-        english=N_("RMSNorm normalises each dimension of the input vector independently."),
+        english=N_("RMSNorm normalises each dimension (차원) of the input vector independently."),
         verdict="wrong",
-        correction=N_("One statistic, the RMS, is computed across all the features of one vector, and "
-                      "every feature is divided by that same number. Changing one feature changes the "
-                      "output of every other feature."),
+        correction=N_("Wrong. RMSNorm computes one number, the RMS, from all the features of one example. "
+                      "It divides every feature by that same number ({rms} for [2, 4, 6, 8]). So a change "
+                      "in one feature changes every output."),
         evidence="shared_statistic",
     ),
     Claim(
         id="C3",
         topic=N_("what it computes"),
         korean="각 차원의 값을 해당 차원의 평균과 표준편차로 조정하는데",
-        english=N_("It adjusts the value of each dimension by the mean and the standard deviation."),
+        english=N_("It adjusts the value of each dimension (차원) with the mean and the standard deviation "
+                   "of that dimension."),
         verdict="wrong",
-        correction=N_("That is a z-score (LayerNorm without gain and bias). RMSNorm subtracts nothing and "
-                      "divides by the RMS of the raw values: RMSNorm([2, 4, 6, 8]) = [0.365, 0.730, "
-                      "1.095, 1.461], not the text's [-1.16, -0.39, 0.39, 1.16]."),
+        correction=N_("Wrong. Subtracting the mean and dividing by the standard deviation is the z-score "
+                      "(standardisation, 표준화). The z-score is LayerNorm without g and b. RMSNorm "
+                      "subtracts nothing and divides by the RMS: RMSNorm([2, 4, 6, 8]) = {rms_norm}, "
+                      "z-score = {z}."),
         evidence="not_z_score",
     ),
     Claim(
@@ -108,12 +137,12 @@ CLAIMS: tuple[Claim, ...] = (
         topic=N_("the statistic"),
         korean="이때 표준편차는 차원 내의 모든 요소의 제곱의 평균의 제곱근으로 계산됩니다.",
         english=N_("Here the standard deviation is computed as the square root of the mean of the "
-                   "squares of all the elements."),
+                   "squares of all the elements in the dimension (차원)."),
         verdict="wrong",
-        correction=N_("The square root of the mean of the squares is the RMS, not the standard "
-                      "deviation: RMS(x)² = mean(x)² + var(x), so they agree only when the mean is 0 "
-                      "(for [2, 4, 6, 8]: RMS 5.477, std 2.236). The text's own examples do not use "
-                      "this definition either."),
+        correction=N_("Wrong name. The square root of the mean of the squares is the RMS, the number "
+                      "RMSNorm divides by. It is not the standard deviation: for [2, 4, 6, 8] the RMS is "
+                      "{rms} and the standard deviation is {std}. They are equal only when the mean is 0, "
+                      "because RMS² = mean² + variance. The text's examples never compute this RMS."),
         evidence="rms_is_not_std",
     ),
     Claim(
@@ -122,107 +151,140 @@ CLAIMS: tuple[Claim, ...] = (
         korean="RMS = √( (x₁² + x₂² + … + xₙ²) / n )",
         english=N_("RMS = sqrt((x1² + x2² + ... + xn²) / n): square, average, take the root."),
         verdict="right",
-        correction=N_("Right, and this is the number RMSNorm divides by (with eps inside the root)."),
+        correction=N_("Right. For [2, 4, 6, 8] it gives {rms}. RMSNorm divides by this number (with eps "
+                      "inside the root)."),
         evidence="rms_formula",
     ),
     Claim(
         id="C6",
         topic=N_("the sign"),
-        korean="정규화된 값들은 평균을 중심으로 양수 또는 음수의 범위에서 조정됩니다.",
-        english=N_("The normalised values are spread over positive and negative values around the mean."),
+        korean="정규화된 값들은 평균을 중심으로 양수 또는 음수의 범위에서 조정됩니다. / "
+               "정규화된 값들은 평균인 225g을 중심으로 양수와 음수의 범위에서 조정되었습니다.",
+        english=N_("The normalised values are adjusted in a range of positive or negative values, "
+                   "centred on the mean. (For the apples: centred on the mean, 225 g.)"),
         verdict="wrong",
-        correction=N_("RMSNorm divides by a positive number, so it keeps every sign: positive inputs "
-                      "stay positive. Only mean-centring (LayerNorm) makes some outputs negative."),
+        correction=N_("True of the text's z-score, false of RMSNorm. A z-score is negative exactly where "
+                      "x is below the mean (225 g for the apples). RMSNorm divides by a positive number, "
+                      "so it keeps every sign: the four apple outputs are all positive, with mean "
+                      "{rms_norm_mean}. Only mean-centring makes positive inputs negative."),
         evidence="keeps_sign",
     ),
     Claim(
         id="C7",
-        topic=N_("the mean"),
-        korean="정규화된 값들은 평균인 225g을 중심으로 양수와 음수의 범위에서 조정되었습니다.",
-        english=N_("The normalised apple weights are centred on the mean, 225 g."),
+        topic=N_("the axis, for words"),
+        korean="이때, 입력 데이터의 각 차원은 특정 단어의 임베딩 값입니다.",
+        english=N_("Here each dimension (차원) of the input data is the embedding value of a particular "
+                   "word."),
         verdict="wrong",
-        correction=N_("Normalised values have no unit, and they are not centred on 225: the z-scores "
-                      "have mean 0, and RMSNorm keeps a non-zero mean (0.970 for the apples) and makes "
-                      "the RMS 1."),
-        evidence="keeps_mean",
+        correction=N_("Wrong axis. One word (token) is one example: its embedding is one vector. The "
+                      "dimensions of that vector are its features ({n} here). A dimension is one number "
+                      "of every word's vector, not one word's embedding. RMSNorm normalises each word's "
+                      "vector across its features: every row gets RMS 1, and a change in one word "
+                      "leaves the other words' outputs unchanged."),
+        evidence="one_token_one_vector",
     ),
     Claim(
         id="C8",
         topic=N_("ratios between features"),
         korean="각 차원의 값들이 서로 비슷한 범위에서 분포하게 됩니다. 이는 모델이 각 차원의 중요도를 "
                "공정하게 학습할 수 있도록 도움을 줍니다.",
-        english=N_("The values of the different dimensions end up in a similar range, which helps the "
-                   "model weigh each dimension fairly."),
+        english=N_("The values of the different dimensions (차원) end up in a similar range. This helps "
+                   "the model learn the importance of each dimension fairly."),
         verdict="wrong",
-        correction=N_("Every feature is divided by the same number, so every ratio between features is "
-                      "kept: a feature 10 times larger than another stays 10 times larger. Putting each "
-                      "feature on a similar range is per-feature scaling over a data set (what "
-                      "BatchNorm or standardising a column does)."),
+        correction=N_("Wrong. Every feature is divided by the same number, so every ratio between "
+                      "features is kept: largest / smallest is {before} before and {after} after. Putting "
+                      "each feature on a similar range is feature scaling across examples (standardising "
+                      "one column of a data set, or BatchNorm)."),
         evidence="keeps_ratios",
     ),
     Claim(
         id="C9",
         topic=N_("the size of the values"),
         korean="RMSNorm은 주어진 값들의 편차를 작게 만들면서도 원래 값들의 의미를 유지하는 정규화 방법입니다.",
-        english=N_("RMSNorm makes the spread of the values small while keeping their meaning."),
-        verdict="right for another reason",
-        correction=N_("It rescales the vector to RMS 1: large inputs shrink, but small inputs grow "
-                      "(x = [0.01, 0.02] becomes [0.632, 1.265]). What it keeps is the direction of the "
-                      "vector (signs and ratios), because it is one division by a positive number."),
+        english=N_("RMSNorm makes the spread (편차) of the given values small while keeping the meaning "
+                   "of the original values."),
+        verdict="partly wrong",
+        correction=N_("Partly wrong. RMSNorm sets the RMS to 1, so it can make the spread larger: the "
+                      "std of [0.01, 0.02] grows from {std_in} to {std_out}. It keeps part of the "
+                      "meaning: signs and ratios. It loses the overall size: [200, 300, 150, 250] g and "
+                      "ten times heavier apples give the same output. The text's z-score also loses "
+                      "the level (section 8)."),
         evidence="rescales_to_rms_one",
     ),
     Claim(
         id="C10",
         topic=N_("gradients"),
         korean="정규화된 값들은 작은 범위에서 조정되므로, 그레디언트의 크기도 상대적으로 작아집니다.",
-        english=N_("Because the normalised values lie in a small range, the gradients become "
-                   "relatively small too."),
-        verdict="right for another reason",
-        correction=N_("The gradient through RMSNorm scales as 1/c when the input is scaled by c (input "
-                      "Jacobian J = (I - y yᵀ/n) / RMS(x)), and has no component along x. A large input "
-                      "gives a small gradient, a small input a large one: the norm adapts the step, it "
-                      "does not simply make gradients small."),
+        english=N_("Because the normalised values are adjusted within a small range, the size of the "
+                   "gradient also becomes relatively small."),
+        verdict="right conclusion, wrong reason",
+        correction=N_("This is about dL/dx, the gradient with respect to RMSNorm's input. For the apples "
+                      "in grams, |dL/dx| = {grams}, smaller than the |dL/dy| = {upstream} that arrives "
+                      "from above. The reason is the division by a large RMS ({rms} g), not the small "
+                      "range of the outputs. In kilograms the outputs are the same, but |dL/dx| = "
+                      "{kilograms}. When the input is multiplied by c, |dL/dx| is divided by c. "
+                      "Notebook 04 (claim 3) is about another gradient, dL/dw of a regression."),
         evidence="gradient_scales_inversely",
     ),
     Claim(
         id="C11",
         topic=N_("training stability"),
-        korean="이 방법은 트랜스포머 모델에서 그레디언트의 전파를 개선하고, 학습을 안정화시키는 데 도움이 됩니다.",
-        english=N_("It improves gradient propagation in Transformer models and helps stabilise training."),
-        verdict="right for another reason",
-        correction=N_("The paper's reason is re-scaling invariance: the output does not change when the "
-                      "weights or an input are scaled, and the gradient with respect to the weights "
-                      "shrinks as 1/delta when W -> delta W (implicit learning-rate adaptation). Not "
-                      "because each value is kept in a fixed range."),
+        korean="이 방법은 트랜스포머 모델에서 그레디언트의 전파를 개선하고, 학습을 안정화시키는 데 도움이 "
+               "됩니다. 각 차원의 값이 일정한 범위에 있을 때, 그레디언트의 크기가 적절하게 유지되고 …",
+        english=N_("It improves gradient propagation in Transformer models and helps stabilise training. "
+                   "The reason given: when each dimension's value lies in a fixed range, the gradient "
+                   "keeps a suitable size."),
+        verdict="right conclusion, wrong reason",
+        correction=N_("The conclusion is what the RMSNorm paper reports from training runs; this code "
+                      "trains no model. The text's reason is wrong: values are not kept in a fixed range "
+                      "(a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
+                      "re-scaling invariance: with weights 10 W instead of W, the output is the same and "
+                      "dL/dW is {ratio} times smaller."),
         evidence="weight_rescaling_invariance",
     ),
     Claim(
         id="C12",
         topic=N_("sensitivity to the data"),
         korean="모델이 학습을 잘 수행하면서도 데이터의 변동성에 덜 민감해지게 됩니다.",
-        english=N_("The model becomes less sensitive to the variability of the data."),
-        verdict="right for another reason",
-        correction=N_("RMSNorm is insensitive to scale only: multiplying an input by c > 0 leaves the "
-                      "output unchanged (grams or kilograms), but shifting it (a 100 g tray on every "
-                      "apple) changes the output. LayerNorm ignores both."),
+        english=N_("The model learns well and becomes less sensitive to the variability of the data."),
+        verdict="partly wrong",
+        correction=N_("Partly wrong. RMSNorm ignores a change of scale: grams and kilograms give the same "
+                      "output. It does not ignore a shift: a 100 g tray under every apple changes the "
+                      "first output from {first} to {first_tray}. LayerNorm ignores both."),
         evidence="scale_not_shift",
     ),
     Claim(
         id="C13",
         topic=N_("what the example computes"),
         korean="1. 각 차원의 값들을 해당 차원의 평균과 표준편차를 기준으로 정규화합니다. 평균: 5 표준편차: 2.58",
-        english=N_("Worked example: normalise [2, 4, 6, 8] by its mean (5) and standard deviation (2.58)."),
+        english=N_("Worked example: normalise [2, 4, 6, 8] with its mean, 5, and its standard "
+                   "deviation, 2.58."),
         verdict="wrong",
-        correction=N_("2.58 is the sample standard deviation (divide by n - 1 = 3); LayerNorm uses the "
-                      "population one, 2.236 (divide by n = 4), and the apple example divides by n. "
-                      "The z-scores are ±1.342 and ±0.447, and RMSNorm gives [0.365, 0.730, 1.095, 1.461]."),
+        correction=N_("Wrong: this is a z-score, not RMSNorm. Its 2.58 is the sample standard deviation "
+                      "(divide by n - 1 = 3): a convention, not an error. LayerNorm uses the population "
+                      "one, {population_std} (divide by n). The text's own definition gives the RMS, "
+                      "{rms}. RMSNorm gives {rms_norm}."),
         evidence="sample_std",
+    ),
+    Claim(
+        id="C14",
+        topic=N_("gradient differences"),
+        korean="따라서, RMSNorm을 통해 사과의 무게를 정규화하면, 그레디언트 값의 차이가 줄어들게 됩니다.",
+        english=N_("So if we normalise the apple weights with RMSNorm, the differences between the "
+                   "gradient values become smaller."),
+        verdict="right conclusion, wrong reason",
+        correction=N_("The text does not say which gradient values. We read them as the four numbers of "
+                      "dL/dx, one per apple. In grams their spread (largest - smallest) is {grams}, "
+                      "against {upstream} without the norm. The reason is the division by the RMS, as in "
+                      "C10. In kilograms the outputs are the same, but the spread is {kilograms}: larger "
+                      "than without the norm."),
+        evidence="gradient_spread",
     ),
 )
 
 
 def claim(claim_id: str) -> Claim:
-    """The claim with this id (``"C1"`` ... ``"C13"``)."""
+    """The claim with this id (``"C1"`` ... ``"C14"``)."""
     for c in CLAIMS:
         if c.id == claim_id:
             return c
@@ -237,11 +299,21 @@ def claim(claim_id: str) -> Claim:
 class TextStep:
     """One number the source text prints in a worked example.
 
-    ``printed`` is the value as printed, with ``digits`` decimals. ``from_text(p)`` recomputes the
-    line from the text's own previously printed numbers ``p`` (a dict id -> printed value), which
-    tells an arithmetic slip on this line from an error carried over from an earlier line.
-    ``correct(x)`` computes what the line should say, from the data ``x``, with the statistic the
-    line names (the population standard deviation, as LayerNorm uses).
+    ``printed`` is the value as printed, with ``digits`` decimals.
+
+    * ``from_text(p)`` recomputes the line from the text's own previously printed numbers ``p`` (a
+      dict id -> printed value): this tells an arithmetic error on this line from an error that
+      follows from an earlier line. None when the text gives no working for the line (it prints
+      2.58 without saying how it got it). ``depends`` names the earlier lines it uses.
+    * ``z_score(x)`` recomputes the line of the text's own recipe, the z-score, from the data ``x``,
+      with the population standard deviation (divide by n, as LayerNorm does). It is still not
+      RMSNorm.
+    * ``rms_norm(x)`` is what RMSNorm computes at the same step (x² instead of (x - mean)², the RMS
+      instead of the std, x / RMS instead of the z-score); None where RMSNorm has no such step (the
+      mean).
+    * ``convention(x)``, with ``convention_name``, is the line under another accepted convention
+      (the sample standard deviation, divide by n - 1): a printed value that matches it is a
+      convention, not an error.
     """
 
     id: str
@@ -250,78 +322,107 @@ class TextStep:
     english: str
     printed: float
     digits: int
-    from_text: Callable[[dict], float]
-    correct: Callable[[np.ndarray], float]
+    from_text: Callable[[dict], float] | None
+    z_score: Callable[[np.ndarray], float]
+    rms_norm: Callable[[np.ndarray], float] | None = None
+    depends: tuple[str, ...] = ()
+    convention: Callable[[np.ndarray], float] | None = None
+    convention_name: str = ""
     note: str = ""
+    number: int = 0
+
+    def label(self) -> str:
+        """What the line computes, in the reader's language (``english`` is a template)."""
+        return _(self.english).format(number=self.number)
 
 
 def _pop_std(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean((x - np.mean(x)) ** 2)))
 
 
+def _sample_std(x: np.ndarray) -> float:
+    return float(np.sqrt(np.sum((x - np.mean(x)) ** 2) / (x.size - 1)))
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x**2)))
+
+
 def _z_step(step_id: str, example: str, i: int, english: str, korean: str, printed: float,
             mean_id: str, std_id: str) -> TextStep:
     """The line ``(x_i - mean) / std`` of an example: from the text's own printed mean and std
-    (lines ``mean_id`` and ``std_id``), and correct from the data."""
+    (lines ``mean_id`` and ``std_id``), as a z-score from the data, and RMSNorm's x_i / RMS."""
     data = EXAMPLE_DATA[example]
     return TextStep(
-        id=step_id, example=example, korean=korean, english=english, printed=printed, digits=2,
+        id=step_id, example=example, korean=korean, english=english, printed=printed, digits=2, number=i + 1,
         from_text=lambda p, i=i: (data[i] - p[mean_id]) / p[std_id],
-        correct=lambda x, i=i: float((x[i] - np.mean(x)) / _pop_std(x)),
+        z_score=lambda x, i=i: float((x[i] - np.mean(x)) / _pop_std(x)),
+        rms_norm=lambda x, i=i: float(x[i] / _rms(x)),
+        depends=(mean_id, std_id),
     )
 
 
 def _vector_quotient(i: int, korean: str, printed: float) -> TextStep:
-    return _z_step(f"V{i + 3}", "vector", i, f"dimension {i + 1}: (x{i + 1} - mean) / std", korean,
-                   printed, "V1", "V2")
+    return _z_step(f"V{i + 3}", "vector", i, N_("feature {number}: (x - mean) / std"),
+                   korean, printed, "V1", "V2")
 
 
 def _apple_square(i: int, korean: str, printed: float, note: str = "") -> TextStep:
     return TextStep(
         id=f"A{i + 2}", example="apples", korean=korean,
-        english=f"apple {i + 1}: (weight - mean)²", printed=printed, digits=0,
+        english=N_("apple {number}: (weight - mean)²"), printed=printed, digits=0, number=i + 1,
         from_text=lambda p, i=i: (APPLE_WEIGHTS_G[i] - p["A1"]) ** 2,
-        correct=lambda x, i=i: float((x[i] - np.mean(x)) ** 2), note=note,
+        z_score=lambda x, i=i: float((x[i] - np.mean(x)) ** 2),
+        rms_norm=lambda x, i=i: float(x[i] ** 2),
+        depends=("A1",), note=note,
     )
 
 
 def _apple_quotient(i: int, korean: str, printed: float) -> TextStep:
-    return _z_step(f"A{i + 9}", "apples", i, f"apple {i + 1}: (weight - mean) / std", korean, printed,
-                   "A1", "A8")
+    return _z_step(f"A{i + 9}", "apples", i, N_("apple {number}: (weight - mean) / std"),
+                   korean, printed, "A1", "A8")
 
 
 TEXT_STEPS: tuple[TextStep, ...] = (
-    TextStep("V1", "vector", "평균: 5", "mean", 5.0, 0,
+    TextStep("V1", "vector", "평균: 5", N_("mean"), 5.0, 0,
              from_text=lambda p: float(np.mean(SEED_VECTOR)),
-             correct=lambda x: float(np.mean(x))),
-    TextStep("V2", "vector", "표준편차: 2.58", "standard deviation", 2.58, 2,
-             # the text gives no working for this line: recompute it as the std it names
-             from_text=lambda p: _pop_std(SEED_VECTOR),
-             correct=_pop_std,
-             note="2.58 is the sample std sqrt(20/3) (divide by n - 1); the text's own definition "
-                  "(root of the mean of squares) gives the RMS 5.477; LayerNorm's std is sqrt(20/4)"),
+             z_score=lambda x: float(np.mean(x))),
+    TextStep("V2", "vector", "표준편차: 2.58", N_("standard deviation"), 2.58, 2,
+             from_text=None,  # the text prints 2.58 with no working
+             z_score=_pop_std, rms_norm=_rms,
+             convention=_sample_std, convention_name=N_("the sample std (divide by n - 1)"),
+             note=N_("The text gives no working for 2.58, so 'from its own lines' shows '-'. 2.58 is the "
+                     "sample std: divide by n - 1 = 3. torch.std, pandas and Excel's STDEV give it by "
+                     "default. The text's own definition, the root of the mean of squares, gives the RMS "
+                     "in the RMSNorm column.")),
     _vector_quotient(0, "첫 번째 차원: (2 – 5) / 2.58 = -1.16", -1.16),
     _vector_quotient(1, "두 번째 차원: (4 – 5) / 2.58 = -0.39", -0.39),
     _vector_quotient(2, "세 번째 차원: (6 – 5) / 2.58 = 0.39", 0.39),
     _vector_quotient(3, "네 번째 차원: (8 – 5) / 2.58 = 1.16", 1.16),
-    TextStep("A1", "apples", "(200 + 300 + 150 + 250) / 4 = 225g", "mean", 225.0, 0,
+    TextStep("A1", "apples", "(200 + 300 + 150 + 250) / 4 = 225g", N_("mean"), 225.0, 0,
              from_text=lambda p: float(np.sum(APPLE_WEIGHTS_G) / 4),
-             correct=lambda x: float(np.mean(x))),
+             z_score=lambda x: float(np.mean(x))),
     _apple_square(0, "(200 – 225)^2 = 625", 625.0),
-    _apple_square(1, "(300 – 225)^2 = 2025", 2025.0, note="2025 = 45²; 300 - 225 = 75 and 75² = 5625"),
+    _apple_square(1, "(300 – 225)^2 = 2025", 2025.0,
+                  note=N_("2025 = 45². The deviation is 300 - 225 = 75, and 75² = 5625.")),
     _apple_square(2, "(150 – 225)^2 = 5625", 5625.0),
     _apple_square(3, "(250 – 225)^2 = 625", 625.0),
-    TextStep("A6", "apples", "625 + 2025 + 5625 + 625 = 8900", "sum of squared deviations",
+    TextStep("A6", "apples", "√[(625 + 2025 + 5625 + 625) / 4] = √(8900 / 4)", N_("sum of squared deviations"),
              8900.0, 0,
              from_text=lambda p: p["A2"] + p["A3"] + p["A4"] + p["A5"],
-             correct=lambda x: float(np.sum((x - np.mean(x)) ** 2))),
-    TextStep("A7", "apples", "√(8900 / 4) = √2225", "divide by n = 4 (the variance)", 2225.0, 0,
+             z_score=lambda x: float(np.sum((x - np.mean(x)) ** 2)),
+             rms_norm=lambda x: float(np.sum(x**2)),
+             depends=("A2", "A3", "A4", "A5")),
+    TextStep("A7", "apples", "√(8900 / 4) = √2225", N_("divide by n = 4 (the variance)"), 2225.0, 0,
              from_text=lambda p: p["A6"] / 4,
-             correct=lambda x: float(np.mean((x - np.mean(x)) ** 2))),
-    TextStep("A8", "apples", "√2225 ≈ 47.23g", "square root (the standard deviation)", 47.23, 2,
+             z_score=lambda x: float(np.mean((x - np.mean(x)) ** 2)),
+             rms_norm=lambda x: float(np.mean(x**2)),
+             depends=("A6",)),
+    TextStep("A8", "apples", "√2225 ≈ 47.23g", N_("square root (the standard deviation)"), 47.23, 2,
              from_text=lambda p: float(np.sqrt(p["A7"])),
-             correct=_pop_std,
-             note="even from its own 2225 the root is 47.17, not 47.23"),
+             z_score=_pop_std, rms_norm=_rms,
+             depends=("A7",),
+             note=N_("Even from the text's own 2225, the root is 47.17, not 47.23.")),
     _apple_quotient(0, "첫 번째 사과: (200 – 225) / 47.23 ≈ -0.53", -0.53),
     _apple_quotient(1, "두 번째 사과: (300 – 225) / 47.23 ≈ 1.59", 1.59),
     _apple_quotient(2, "세 번째 사과: (150 – 225) / 47.23 ≈ -1.59", -1.59),

@@ -45,14 +45,16 @@ class StepTable:
     columns: list[str]
     rows: list[list[str]]
     results: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
                        for row in self.rows)
         res = "".join(f"<li>{html.escape(k)} = <b>{html.escape(v)}</b></li>" for k, v in self.results)
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
         return (f"<p><b>{html.escape(self.title)}</b></p><table><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table><ul>{res}</ul>")
+                f"<tbody>{body}</tbody></table><ul>{res}</ul>{notes}")
 
     def __repr__(self) -> str:
         widths = [max(len(c), *(len(r[i]) for r in self.rows)) for i, c in enumerate(self.columns)]
@@ -60,6 +62,7 @@ class StepTable:
         out = [self.title, line(self.columns), line(["-" * w for w in widths])]
         out += [line(r) for r in self.rows]
         out += [f"{k} = {v}" for k, v in self.results]
+        out += self.notes
         return "\n".join(out)
 
 
@@ -218,42 +221,44 @@ def z_score_steps(x, ddof: int = 1, digits: int = 3) -> StepTable:
     )
 
 
-_STATUS = {
-    "correct": N_("correct"),
-    "follows": N_("follows from an earlier wrong line"),
-    "error": N_("does not follow from the text's own earlier lines"),
-}
-
-
-def _status(audited) -> str:
-    """The verdict on one audited line of the text, in the words of the exercises (02.0)."""
-    if audited.is_correct:
-        return _(_STATUS["correct"])
-    return _(_STATUS["follows"] if audited.follows else _STATUS["error"])
+def _cell(value, digits: int) -> str:
+    """A recomputed value for the audit table, two decimals more than printed; "-" for none."""
+    return "-" if value is None else f"{value:.{digits + 2}f}"
 
 
 def text_audit_table(example: str) -> StepTable:
-    """The source text's worked example, line by line: printed, recomputed, correct (notebook 02).
+    """The source text's worked example, line by line (notebook 02).
 
-    ``example`` is ``"vector"`` ([2, 4, 6, 8]) or ``"apples"``. "from its own lines" recomputes each
-    line from the numbers the text printed before it; "correct" computes it from the data.
+    ``example`` is ``"vector"`` ([2, 4, 6, 8]) or ``"apples"``. Columns: what the text printed;
+    the line recomputed from the numbers the text printed before it ("-" where the text gives no
+    working); the same line of the text's recipe, a z-score with the population std, recomputed
+    from the data (still not RMSNorm); what RMSNorm computes at that step ("-" where it has no
+    such step); and the kind of line (right, a convention, an arithmetic error, or it follows
+    from an earlier line). Under the table: the arithmetic errors, the conventions, how many
+    lines compute RMSNorm, and a note per line that needs one.
     """
     audited = audit_steps(example)
     rows = []
     for a in audited:
         s = a.step
-        rows.append([s.id, s.korean, _(s.english), f"{s.printed:.{s.digits}f}",
-                     f"{a.from_text:.{s.digits + 2}f}", f"{a.correct:.{s.digits + 2}f}",
-                     _status(a) + (f" ({_(s.note)})" if s.note else "")])
-    n_errors = sum(1 for a in audited if not a.follows)
-    n_wrong = sum(1 for a in audited if not a.is_correct)
+        rows.append([s.id, s.korean, s.label(), f"{s.printed:.{s.digits}f}", _cell(a.from_text, s.digits),
+                     _cell(a.correct, s.digits), _cell(a.rms_norm, s.digits), a.status])
+    errors = [a.step.id for a in audited if a.kind == "error"]
+    conventions = [a.step.id for a in audited if a.kind == "convention"]
+    n_rms_norm = sum(1 for a in audited if a.computes_rms_norm)
+    none = _("none")
+    results = [
+        (_("arithmetic errors"), ", ".join(errors) or none),
+        (_("conventions, not errors"), ", ".join(conventions) or none),
+        (_("lines that compute RMSNorm"), _("{count} of {total}").format(count=n_rms_norm, total=len(rows))),
+    ]
+    notes = [_("{line}: {note}").format(line=a.step.id, note=_(a.step.note)) for a in audited if a.step.note]
     return StepTable(
         title=_("The source text's '{example}' example, recomputed").format(example=example),
         columns=[_("line"), _("the text (Korean)"), _("what it computes"), _("printed"),
-                 _("from its own lines"), _("correct"), _("status")],
+                 _("from its own lines"), _("z-score, recomputed (still not RMSNorm)"),
+                 _("RMSNorm at this step"), _("status")],
         rows=rows,
-        results=[(_("lines that do not follow from the text's own earlier lines"),
-                  str(n_errors)),
-                 (_("printed numbers that are wrong for the data"),
-                  _("{wrong} of {total}").format(wrong=n_wrong, total=len(rows)))],
+        results=results,
+        notes=notes,
     )

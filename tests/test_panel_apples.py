@@ -16,21 +16,55 @@ def test_apples_panel_follows_the_sliders():
     p = ApplesPanel()
     fig = p.figure
     w = np.array([200.0, 300.0, 150.0, 250.0])
-    np.testing.assert_allclose(heights(fig.rms_bars), rms_norm(w))
+    np.testing.assert_allclose(heights(fig.rms_bars), rms_norm(w, eps=0))
     png = p.image.value
     p.update(w1=400.0)
     w[0] = 400.0
     np.testing.assert_allclose(heights(fig.in_bars), w)
-    np.testing.assert_allclose(heights(fig.rms_bars), rms_norm(w))
-    np.testing.assert_allclose(heights(fig.ln_bars), layer_norm(w))
-    np.testing.assert_allclose(p.result.rms_norm, rms_norm(w))
+    np.testing.assert_allclose(heights(fig.rms_bars), rms_norm(w, eps=0))
+    np.testing.assert_allclose(heights(fig.ln_bars), layer_norm(w, eps=0))
+    np.testing.assert_allclose(p.result.rms_norm, rms_norm(w, eps=0))
     assert p.image.value != png
-    before = heights(fig.rms_bars)
+
+
+def test_unit_switch_changes_labels_not_outputs():
+    p = ApplesPanel()
+    fig = p.figure
+    w = np.array([200.0, 300.0, 150.0, 250.0])
+    before_rms, before_ln, readout_g = heights(fig.rms_bars), heights(fig.ln_bars), p.readout_view.value
+    ylim = fig.axes[0].get_ylim()
     p.controls["unit"].value = "kg"  # as a click would
-    np.testing.assert_allclose(heights(fig.in_bars), w / 1000)
-    np.testing.assert_allclose(heights(fig.rms_bars), before, rtol=1e-4)  # eps=1e-6 aside
-    assert fig.axes[0].get_ylim()[1] == pytest.approx(0.56)
     assert p.result.unit == "kg" and fig.axes[0].get_title() == "apple weights in kg"
+    np.testing.assert_allclose(p.result.weights, w / 1000)
+    np.testing.assert_allclose(heights(fig.in_bars), w)         # the axis stays in grams...
+    assert fig.axes[0].get_ylim() == ylim
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "0.2" in labels and "200" not in labels               # ...its labels are in kg
+    # eps = 0: not one digit of either output changes with the unit (review 2, item 12)
+    np.testing.assert_allclose(heights(fig.rms_bars), before_rms, rtol=1e-12)
+    np.testing.assert_allclose(heights(fig.ln_bars), before_ln, rtol=1e-12)
+    assert "1.342" in p.readout_view.value and "0.2, 0.3, 0.15, 0.25] kg" in p.readout_view.value
+    assert readout_g.split("<br>")[1:] == p.readout_view.value.split("<br>")[1:]
+
+
+def test_unit_switch_reuses_a_cached_background():
+    """After one round trip, switching the unit only restores a cached background (no full redraw)."""
+    p = ApplesPanel()
+    fig = p.figure
+    p.controls["unit"].value = "kg"
+    p.controls["unit"].value = "g"
+    draws = []
+    original = fig.fig.canvas.draw
+    fig.fig.canvas.draw = lambda *a, **k: (draws.append(1), original(*a, **k))
+    try:
+        png_g = p.image.value
+        p.controls["unit"].value = "kg"
+        png_kg = p.image.value
+        p.controls["unit"].value = "g"
+    finally:
+        fig.fig.canvas.draw = original
+    assert draws == []
+    assert png_kg != png_g and p.image.value == png_g
 
 
 def test_hundred_moves_make_no_new_figures():
@@ -64,3 +98,5 @@ def test_bad_arguments_raise():
         ApplesPanel(weights_g=[0] * 4)  # the sliders start at 10 g: no silent clamping
     with pytest.raises(ValueError, match="between 10 and 200"):
         ApplesPanel(weights_g=[100, 150, 200, 250], max_grams=200)
+    with pytest.raises(ValueError, match="unit"):
+        ApplesPanel().figure.set_unit("lb")
