@@ -13,7 +13,7 @@ def test_table_matches_the_paper():
     table = inv.invariance_table()
     assert table.agrees, table.disagreements()
     assert table.as_array().shape == (5, 6)
-    assert "agrees with the paper: True" in repr(table)
+    assert "agrees with the paper: yes" in repr(table) and "agrees with the paper: <b>yes</b>" in table._repr_html_()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -62,3 +62,24 @@ def test_fails_when_a_transformation_is_broken(monkeypatch):
 def test_bad_problem_sizes_raise():
     with pytest.raises(ValueError, match="n_out"):
         inv.make_problem(0, n_out=1)
+
+
+def test_recentring_w_shifts_every_neuron_of_an_example_by_one_number():
+    change = inv.pre_activation_change("weight matrix re-centring")
+    assert change.shape == (16, 8)
+    np.testing.assert_allclose(change, change[:, :1] * np.ones((1, 8)))  # one number per row
+    assert np.ptp(change[:, 0]) > 0.1  # ... that differs between examples
+
+
+def test_recentring_x_shifts_every_example_by_w_gamma():
+    change = inv.pre_activation_change("dataset re-centring")
+    np.testing.assert_allclose(change, np.ones((16, 1)) * change[:1])  # the same row W gamma everywhere
+    assert np.ptp(change[0]) > 0.1  # ... with a different number for each neuron
+    W, X = inv.make_problem(0)
+    _, X2 = inv.transformations(W, X, 1)["dataset re-centring"]
+    np.testing.assert_allclose(change[0], W @ (X2 - X)[0])
+
+
+def test_pre_activation_change_rejects_other_columns():
+    with pytest.raises(ValueError, match="column"):
+        inv.pre_activation_change("dataset re-scaling")

@@ -47,3 +47,35 @@ def test_bad_arguments_raise():
         SpherePanel(x=(9, 0, 0))
     with pytest.raises(ValueError, match="limit"):
         SpherePanel(limit=1.0)  # the sphere (radius sqrt(3)) would not fit
+
+
+def test_view_separates_the_circle_from_the_outline_and_x_from_its_image():
+    from rmsviz.panels.sphere import VIEW
+
+    elev, azim = np.radians(VIEW["elev"]), np.radians(VIEW["azim"])
+    eye = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
+
+    def angle(v):
+        return np.degrees(np.arccos(abs(eye @ v) / np.linalg.norm(v)))
+
+    # looking along (1, 1, 1) the circle would lie on the sphere's outline; along x, x and its image overlap
+    assert 45 < angle(np.ones(3)) < 80
+    assert angle(np.array([2.0, 1.0, 0.5])) > 45
+    ax = SpherePanel().figure.ax
+    assert (ax.elev, ax.azim) == (VIEW["elev"], VIEW["azim"])
+
+
+def test_x_has_its_own_colour_and_the_legend_is_readable():
+    fig = SpherePanel().figure
+    assert fig.point.get_color() != fig.rms_point.get_color()
+    legend = fig.fig.legends[0]
+    assert min(t.get_fontsize() for t in legend.get_texts()) >= 10
+
+
+def test_x_on_the_diagonal_puts_layernorm_at_the_origin():
+    p = SpherePanel()
+    p.update(x1=1.0, x2=1.0, x3=1.0)  # x - mean(x) = 0: LayerNorm is 0 / sqrt(0 + eps) = 0
+    np.testing.assert_array_equal(p.result.layer_norm, np.zeros(3))
+    z = np.array([c[0] for c in p.figure.ln_point.get_data_3d()])
+    np.testing.assert_array_equal(z, np.zeros(3))
+    assert "|z| = <b>0.000</b>" in p.readout_view.value

@@ -1,8 +1,8 @@
 """The paper's invariance table (Zhang & Sennrich 2019, Table 1) recomputed (layer: norms only).
 
-Introduced in notebook 03. A linear layer ``a = W x`` (W: n_out x n_in, one row per output unit) is
+Introduced in notebook 03. A linear layer ``a = W x`` (W: n_out x n_in, one row per neuron) is
 followed by a normalisation; a data set X holds one example per row, so the layer's pre-activations
-are ``A = X @ W.T`` (examples x units). Each of six transformations is applied to W or to X, and a
+are ``A = X @ W.T`` (examples x neurons). Each of six transformations is applied to W or to X, and a
 cell is a tick when the normalised output is unchanged (to ``rtol=1e-9``):
 
 ====================================  ==================================================
@@ -16,15 +16,20 @@ single-example re-scaling             x_k -> delta x_k                (one examp
 
 The normalisations (eps = 0, gains 1, biases 0):
 
-* BatchNorm: ``(a_i - mean_batch(a_i)) / std_batch(a_i)`` per unit, statistics over the examples;
+* BatchNorm: ``(a_i - mean_batch(a_i)) / std_batch(a_i)`` per neuron, statistics over the examples;
 * WeightNorm: ``a_i = w_i . x / |w_i|``;
-* LayerNorm: ``layer_norm(a)`` over the units of one example;
+* LayerNorm: ``layer_norm(a)`` over the neurons of one example;
 * RMSNorm: ``rms_norm(a)``;
-* pRMSNorm: ``partial_rms_norm(a, p)`` (RMS of the first ceil(n p) units).
+* pRMSNorm: ``partial_rms_norm(a, p)`` (RMS of the first ceil(n p) neurons).
 
 :func:`invariance_table` computes every cell; :data:`PAPER_TABLE` is the paper's table; the result's
 ``agrees`` says whether they match. RMSNorm and pRMSNorm have the same row in the table, so the table
 cannot tell those two apart; every other swap of two norms changes at least one cell.
+
+The two re-centring columns differ in which way the shift runs (:func:`pre_activation_change`):
+re-centring W adds ``gamma . x`` to every neuron of an example (one number per example, which
+LayerNorm's mean along the row removes); re-centring X adds ``W gamma`` to every example (one
+number per neuron, which BatchNorm's mean down the column removes, and LayerNorm's does not).
 """
 
 from __future__ import annotations
@@ -33,16 +38,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, partial_rms_norm, rms_norm
 
-#: The six transformations, in the paper's column order.
+#: The six transformations, in the paper's column order (translated where shown).
 COLUMNS = (
-    "weight matrix re-scaling",
-    "weight matrix re-centring",
-    "weight vector re-scaling",
-    "dataset re-scaling",
-    "dataset re-centring",
-    "single example re-scaling",
+    N_("weight matrix re-scaling"),
+    N_("weight matrix re-centring"),
+    N_("weight vector re-scaling"),
+    N_("dataset re-scaling"),
+    N_("dataset re-centring"),
+    N_("single example re-scaling"),
 )
 
 #: The normalisations, in the paper's row order.
@@ -58,12 +64,12 @@ PAPER_TABLE = {
     "pRMSNorm": (_T, _F, _F, _T, _F, _T),
 }
 
-#: pRMSNorm's fraction of units used for the RMS in this experiment.
+#: pRMSNorm's fraction of neurons used for the RMS in this experiment.
 P = 0.25
 
 
 def batch_norm_layer(W: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """BatchNorm of ``A = X @ W.T``: each unit standardised over the examples (1/m variance)."""
+    """BatchNorm of ``A = X @ W.T``: each neuron standardised over the examples (1/m variance)."""
     A = X @ W.T
     return (A - A.mean(axis=0)) / A.std(axis=0)
 
@@ -74,12 +80,12 @@ def weight_norm_layer(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def layer_norm_layer(W: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """LayerNorm of ``A = X @ W.T`` over the units of each example (eps = 0)."""
+    """LayerNorm of ``A = X @ W.T`` over the neurons of each example (eps = 0)."""
     return layer_norm(X @ W.T, eps=0.0)
 
 
 def rms_norm_layer(W: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """RMSNorm of ``A = X @ W.T`` over the units of each example (eps = 0)."""
+    """RMSNorm of ``A = X @ W.T`` over the neurons of each example (eps = 0)."""
     return rms_norm(X @ W.T, eps=0.0)
 
 
@@ -158,21 +164,25 @@ class InvarianceTable:
         mark = lambda b: "✓" if b else "✗"  # noqa: E731
         return mark(mine) + " / " + mark(theirs) + ("" if mine == theirs else "  ≠")
 
+    def _agreement(self, bold: bool = False) -> str:
+        answer = _("yes") if self.agrees else _("no")
+        return _("computed table agrees with the paper: {answer}").format(
+            answer=f"<b>{answer}</b>" if bold else answer)
+
     def __repr__(self) -> str:
-        width = 12
-        head = "computed / paper".ljust(width + 6) + " | ".join(f"({j + 1})" for j in range(6))
-        lines = [head] + [n.ljust(width + 6) + " | ".join(self._cell(n, j) for j in range(6))
+        width = 18
+        head = _("computed / paper").ljust(width) + " | ".join(f"({j + 1})" for j in range(6))
+        lines = [head] + [n.ljust(width) + " | ".join(self._cell(n, j) for j in range(6))
                           for n in NORM_NAMES]
-        lines += [f"({j + 1}) {c}" for j, c in enumerate(COLUMNS)]
-        lines.append(f"computed table agrees with the paper: {self.agrees}")
+        lines += [f"({j + 1}) {_(c)}" for j, c in enumerate(COLUMNS)]
+        lines.append(self._agreement())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "<tr><th>computed / paper</th>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr>"
+        head = f"<tr><th>{_('computed / paper')}</th>" + "".join(f"<th>{_(c)}</th>" for c in COLUMNS) + "</tr>"
         body = "".join(f"<tr><td>{n}</td>" + "".join(f"<td>{self._cell(n, j)}</td>" for j in range(6))
                        + "</tr>" for n in NORM_NAMES)
-        return (f"<table>{head}{body}</table><p>computed table agrees with the paper: "
-                f"<b>{self.agrees}</b></p>")
+        return f"<table>{head}{body}</table><p>{self._agreement(bold=True)}</p>"
 
 
 def invariance_table(seed: int = 0, **problem) -> InvarianceTable:
@@ -182,3 +192,15 @@ def invariance_table(seed: int = 0, **problem) -> InvarianceTable:
     computed = {name: tuple(is_invariant(LAYERS[name], W, X, *moved[c]) for c in COLUMNS)
                 for name in NORM_NAMES}
     return InvarianceTable(computed, dict(PAPER_TABLE))
+
+
+def pre_activation_change(column: str, seed: int = 0, **problem) -> np.ndarray:
+    """How re-centring changes the layer's pre-activations: ``A' - A`` (examples x neurons) for
+    ``column`` "weight matrix re-centring" (``gamma . x_k`` in row k: one number per example) or
+    "dataset re-centring" (``W gamma`` in every row: one number per neuron), on the problem and
+    the shifts :func:`invariance_table` uses for ``seed``."""
+    if column not in (COLUMNS[1], COLUMNS[4]):
+        raise ValueError(f"column must be {COLUMNS[1]!r} or {COLUMNS[4]!r}, got {column!r}")
+    W, X = make_problem(seed, **problem)
+    W2, X2 = transformations(W, X, seed + 1)[column]
+    return X2 @ W2.T - X @ W.T

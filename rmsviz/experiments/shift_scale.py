@@ -1,7 +1,7 @@
 """An input a·x0 + b through RMSNorm and LayerNorm (notebook 03).
 
 Scaling by a > 0 changes neither output; a < 0 flips the sign of both. Shifting by b changes
-RMSNorm (it keeps the mean) but not LayerNorm (it removes it). :func:`shift_and_scale` returns the
+RMSNorm (it does not subtract the mean) but not LayerNorm (it subtracts it). :func:`shift_and_scale` returns the
 input and both outputs with the mean and RMS of each, which notebook 03's panel shows.
 """
 

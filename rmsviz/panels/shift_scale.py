@@ -34,17 +34,20 @@ class ShiftScaleFigure(LiveFigure):
         pos = np.arange(n)
         out_limit = float(np.sqrt(n)) * 1.05
         titles = (_("input a·x + b"), _("RMSNorm(a·x + b)"), _("LayerNorm(a·x + b)"))
-        colors = (COLORS["x"], COLORS["rmsnorm"], COLORS["layernorm"])
+        colors = (COLORS["highlight"], COLORS["rmsnorm"], COLORS["layernorm"])
         self.bars, self.mean_lines, self.texts = [], [], []
         for ax, title, color, lim in zip(self.axes, titles, colors, (input_limit, out_limit, out_limit)):
-            ax.set_title(title)
-            ax.set_xticks(pos, [f"x{i + 1}" for i in pos], fontsize=8)
+            ax.set_title(title, fontsize=12)
+            ax.set_xticks(pos, [f"x{i + 1}" for i in pos], fontsize=10)
+            ax.tick_params(axis="y", labelsize=10)
             ax.set_xlim(-0.6, n - 0.4)
             ax.set_ylim(-lim, lim)
             ax.axhline(0, color="0.6", lw=0.8)
             self.bars.append(self.moving(*ax.bar(pos, np.zeros(n), color=color, width=0.6)))
-            self.mean_lines.append(self.moving(ax.axhline(0, color=COLORS["mean"], lw=1.8, ls="--")))
-            self.texts.append(self.moving(ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8)))
+            self.mean_lines.append(self.moving(ax.axhline(0, color=COLORS["mean"], lw=1.8, ls="--",
+                                                          label=_("mean"))))
+            self.texts.append(self.moving(ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=10)))
+        self.axes[0].legend(loc="upper left", fontsize=10, frameon=False)
 
     def update(self, result: ShiftScaleResult):
         """Bars, mean lines and texts for the input and both outputs."""

@@ -1,7 +1,7 @@
 """RMSNorm on the sphere, LayerNorm on the circle, for n = 3: SphereFigure and SpherePanel (notebook 03).
 
-The sphere |y| = sqrt(3), the plane's circle and the axes are static (fixed view, fixed limits);
-an update moves only six line artists: the input point, the ray through it, the RMSNorm point,
+The sphere |y| = sqrt(3), the plane's circle, the diagonal, the origin and the axes are static
+(fixed view :data:`VIEW`, fixed limits); an update moves only six line artists: the input point, the ray through it, the RMSNorm point,
 the projection of x onto the plane x1 + x2 + x3 = 0, the ray through the projection, and the
 LayerNorm point. A 3-D axes needs its projection matrix, which the first full draw computes; the
 view never changes, so the cached background stays valid and later updates only draw those six
@@ -23,40 +23,58 @@ from rmsviz.style import COLORS
 __all__ = ["SphereFigure", "SpherePanel"]
 
 
+#: The fixed view. The eye is 69° away from the diagonal (1, 1, 1), so the circle in the plane
+#: x1 + x2 + x3 = 0 shows as an ellipse inside the sphere's outline, and 64° away from the default
+#: x = (2, 1, 0.5), so x, its ray and RMSNorm(x) are drawn apart.
+VIEW = {"elev": 30, "azim": -40}
+FONT = 11
+# 80 dpi: 720 x 464 pixels, no more than the old 640 x 560 view, since encoding the PNG after each
+# move costs time in proportion to the pixels; the fonts keep their size relative to the picture.
+
+
 class SphereFigure(LiveFigure):
     """A fixed 3-D view of the sphere |y| = sqrt(3) and the circle on the plane sum = 0."""
 
     def __init__(self, limit: float = 3.0):
-        super().__init__(1, 1, figsize=(6.4, 5.6), subplot_kw={"projection": "3d"})
+        super().__init__(1, 1, figsize=(9.0, 5.8), dpi=80, subplot_kw={"projection": "3d"})
         self.limit = float(limit)
         ax = self.ax = self.axes[0]
-        ax.view_init(elev=22, azim=35)
+        ax.view_init(**VIEW)
         for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
             setter(-limit, limit)
         ax.set_box_aspect((1, 1, 1))
-        ax.set_xlabel("x1")
-        ax.set_ylabel("x2")
-        ax.set_zlabel("x3")
+        for setter, name in ((ax.set_xlabel, "x1"), (ax.set_ylabel, "x2"), (ax.set_zlabel, "x3")):
+            setter(name, fontsize=FONT)
+        ax.tick_params(labelsize=FONT - 1)
         u, v = np.meshgrid(np.linspace(0, 2 * np.pi, 25), np.linspace(0, np.pi, 13))
         ax.plot_wireframe(RADIUS * np.cos(u) * np.sin(v), RADIUS * np.sin(u) * np.sin(v),
-                          RADIUS * np.cos(v), color="0.8", lw=0.5)
+                          RADIUS * np.cos(v), color="0.82", lw=0.5, label=_("sphere, radius √3"))
         # an orthonormal basis of the plane x1 + x2 + x3 = 0
         e1 = np.array([1.0, -1.0, 0.0]) / np.sqrt(2)
         e2 = np.array([1.0, 1.0, -2.0]) / np.sqrt(6)
         t = np.linspace(0, 2 * np.pi, 121)
         circle = RADIUS * (np.outer(np.cos(t), e1) + np.outer(np.sin(t), e2))
-        ax.plot(*circle.T, color=COLORS["layernorm"], lw=1.6, label=_("LayerNorm: circle in plane sum = 0"))
+        ax.plot(*circle.T, color=COLORS["layernorm"], lw=2.0, label=_("circle on the plane\nx1 + x2 + x3 = 0"))
         diag = np.array([-1.0, 1.0]) * limit
-        ax.plot(diag, diag, diag, color="0.6", lw=0.8, ls=":", label=_("the diagonal (1, 1, 1)"))
-        self.ray = self.moving(ax.plot([], [], [], color=COLORS["rmsnorm"], lw=1.2, ls="--")[0])
-        self.proj_ray = self.moving(ax.plot([], [], [], color=COLORS["layernorm"], lw=1.2, ls="--")[0])
-        self.drop = self.moving(ax.plot([], [], [], color=COLORS["mean"], lw=1.2, ls=":")[0])
-        self.point = self.moving(ax.plot([], [], [], "o", color=COLORS["x"], ms=8, label=_("input x"))[0])
-        self.rms_point = self.moving(ax.plot([], [], [], "o", color=COLORS["rmsnorm"], ms=9, mec="k",
-                                             label=_("RMSNorm(x): on the sphere"))[0])
-        self.ln_point = self.moving(ax.plot([], [], [], "s", color=COLORS["layernorm"], ms=8, mec="k",
-                                            label=_("LayerNorm(x): on the circle"))[0])
-        ax.legend(loc="upper left", fontsize=7, frameon=False)
+        ax.plot(diag, diag, diag, color="0.45", lw=1.0, ls=":", label=_("diagonal x1 = x2 = x3"))
+        ax.plot([0], [0], [0], "+", color="k", ms=10, mew=1.5, label=_("origin"))
+        self.ray = self.moving(ax.plot([], [], [], color=COLORS["rmsnorm"], lw=1.4, ls="--",
+                                       label=_("ray through x"))[0])
+        self.drop = self.moving(ax.plot([], [], [], color=COLORS["mean"], lw=1.6, ls=":",
+                                        label=_("x → x − mean(x), onto the plane"))[0])
+        self.proj_ray = self.moving(ax.plot([], [], [], color=COLORS["layernorm"], lw=1.4, ls="--",
+                                            label=_("ray through x − mean(x)"))[0])
+        self.point = self.moving(ax.plot([], [], [], "D", color=COLORS["highlight"], ms=9, mec="k",
+                                         label=_("input x"))[0])
+        self.rms_point = self.moving(ax.plot([], [], [], "o", color=COLORS["rmsnorm"], ms=10, mec="k",
+                                             label=_("RMSNorm(x), on the sphere"))[0])
+        self.ln_point = self.moving(ax.plot([], [], [], "s", color=COLORS["layernorm"], ms=9, mec="k",
+                                            label=_("LayerNorm(x), on the circle"))[0])
+        # a 3-D axes' tick labels reach past its box, which constrained layout does not see: place by hand
+        self.fig.set_layout_engine("none")
+        ax.set_position((-0.04, 0.05, 0.62, 0.93))
+        self.fig.legend(*ax.get_legend_handles_labels(), loc="center left", bbox_to_anchor=(0.635, 0.5),
+                        fontsize=FONT, frameon=False)
 
     @staticmethod
     def _set(line, *points):
