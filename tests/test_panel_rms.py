@@ -144,3 +144,25 @@ def test_negative_bars_have_a_colour_far_from_the_mean_line_and_from_layernorm()
         assert _distance(colour, other) > 0.3, other
     panel.update(x1=2.0)
     assert to_rgb(negative.get_facecolor()) == to_rgb(COLORS["x"])
+
+
+def test_band_is_clipped_to_the_bars_range():
+    panel = RMSPanel(x=[-10.0, -10.0, -10.0, 10.0])  # mean -5, std 8.66: mean - std = -13.66
+    band = panel.figure.std_band
+    assert band.get_y() == pytest.approx(-10.0)
+    assert band.get_y() + band.get_height() == pytest.approx(-5 + np.std([-10, -10, -10, 10]))
+
+
+@pytest.mark.parametrize("x", [[-10.0] * 4, [10.0] * 4, [-10.0, -10.0, -10.0, 10.0]])
+def test_no_bar_band_or_line_covers_a_legend(x):
+    """The legends are drawn once, in strips outside the range of the moving artists."""
+    panel = RMSPanel(x=x)
+    fig = panel.figure
+    fig.render()
+    renderer = fig.fig.canvas.get_renderer()
+    ax_x, ax_sq = fig.axes
+    left, right = ax_x.get_legend().get_window_extent(renderer), ax_sq.get_legend().get_window_extent(renderer)
+    for artist in [*fig.value_bars, fig.std_band, fig.rms_line, fig.mean_line]:
+        assert artist.get_window_extent(renderer).y0 >= left.y1 - 1
+    for artist in [*fig.square_bars, fig.mean_sq_bar, fig.var_bar, fig.ms_line]:
+        assert artist.get_window_extent(renderer).y1 <= right.y0 + 1

@@ -24,6 +24,8 @@ __all__ = ["RMSFigure", "RMSPanel", "label_heights"]
 
 #: Font sizes that a projector audience can read at the back of a room (figure is 9 in wide).
 _TITLE_SIZE, _TEXT_SIZE = 13, 11
+#: Height of the legend strip outside the bars' range, as a fraction of ``limit`` (of ``limit**2`` twice).
+_LEGEND_STRIP = 0.2
 
 
 def label_heights(rms: float, mean: float, gap: float, low: float, high: float) -> tuple[float, float]:
@@ -66,8 +68,10 @@ class RMSFigure(LiveFigure):
         # the lines stop where the bars end; the room on their right holds the lines' labels
         ax_x.set_xlim(-0.6, n + 0.9)
         line_end = (n - 0.4 + 0.6) / (n + 0.9 + 0.6)  # in axes fraction
-        ax_x.set_ylim(-limit * 1.05, limit * 1.05)
-        ax_x.axhline(0, color="0.6", lw=0.8)
+        # a strip below -limit that no bar reaches holds the legend (drawn once, never covered)
+        ax_x.set_ylim(-limit * (1.05 + _LEGEND_STRIP), limit * 1.05)
+        ax_x.set_yticks(np.linspace(-limit, limit, 5))
+        ax_x.axhline(0, 0, line_end, color="0.6", lw=0.8)
         self.std_band = self.moving(Rectangle((0, 0), line_end, 0, transform=ax_x.get_yaxis_transform(),
                                               facecolor=COLORS["std"], alpha=0.22, edgecolor="none",
                                               label=_("mean ± std")))
@@ -85,14 +89,15 @@ class RMSFigure(LiveFigure):
                                                 color=COLORS["mean"], fontweight="bold"))
         # the smallest distance between the two labels: one line of text, in data units
         self.label_gap = 0.11 * 2 * limit * 1.05
-        # legends are drawn after the bars (moving), on a light frame, so that a tall bar never hides them
-        self.moving(ax_x.legend(loc="lower left", ncols=3, fontsize=_TEXT_SIZE - 1, handlelength=1.6,
-                                columnspacing=1.0, framealpha=0.85, edgecolor="none"))
+        ax_x.legend(loc="lower left", ncols=3, fontsize=_TEXT_SIZE - 1, handlelength=1.6, columnspacing=1.0,
+                    frameon=False, borderaxespad=0.2)
 
         ax_sq.set_title(_("squares x² and their mean"), fontsize=_TITLE_SIZE)
         ax_sq.set_xticks(list(positions) + [n + 0.4], [f"{lab}²" for lab in labels] + [_("mean²\n+ var")])
         ax_sq.set_xlim(-0.6, n + 1.0)
-        ax_sq.set_ylim(0, limit**2 * 1.05)
+        # a strip above limit² that no bar reaches holds the legend
+        ax_sq.set_ylim(0, limit**2 * (1.05 + 1.5 * _LEGEND_STRIP))
+        ax_sq.set_yticks(np.linspace(0, limit**2, 6))
         self.square_bars = self.moving(*ax_sq.bar(positions, np.zeros(n), color=COLORS["square"], width=0.6))
         self.mean_sq_bar = self.moving(ax_sq.bar([n + 0.4], [0], color=COLORS["mean"], width=0.6,
                                                  label=_("mean²"))[0])
@@ -100,7 +105,8 @@ class RMSFigure(LiveFigure):
                                              label=_("var = std²"))[0])
         self.ms_line = self.moving(ax_sq.axhline(0, color=COLORS["rms"], lw=2.5,
                                                  label=_("mean of squares = RMS²")))
-        self.moving(ax_sq.legend(loc="upper left", fontsize=_TEXT_SIZE - 1, framealpha=0.85, edgecolor="none"))
+        ax_sq.legend(loc="upper left", ncols=2, fontsize=_TEXT_SIZE - 1, handlelength=1.6, columnspacing=1.0,
+                     frameon=False, borderaxespad=0.2)
         self.caption = self.moving(self.fig.text(0.5, 0.005, "", ha="center", va="bottom",
                                                  fontsize=_TEXT_SIZE + 1))
         self.fig.get_layout_engine().set(h_pad=0.25)
@@ -117,8 +123,11 @@ class RMSFigure(LiveFigure):
             bar.set_height(v)
         self.rms_line.set_ydata([value, value])
         self.mean_line.set_ydata([mean, mean])
-        self.std_band.set_y(mean - std)
-        self.std_band.set_height(2 * std)
+        # the band may reach beyond ±limit ([-10, -10, -10, 10]: mean - std = -13.7); clip it to the
+        # bars' range so that it never covers the legend strip
+        low, high = max(mean - std, -self.limit), min(mean + std, self.limit)
+        self.std_band.set_y(low)
+        self.std_band.set_height(high - low)
         # a label is centred on its height: keep half a gap of room at the top and bottom of the plot
         room = self.limit * 1.05 - self.label_gap / 2
         rms_y, mean_y = label_heights(value, mean, self.label_gap, -room, room)
