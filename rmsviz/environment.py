@@ -1,4 +1,8 @@
-"""The environment check every notebook's setup cell runs (introduced in notebook 00)."""
+"""The environment check every notebook's setup cell runs (introduced in notebook 00).
+
+Its sentences go through the language catalogue (:mod:`rmsviz.i18n`), the only part of rmsviz it
+imports at module level.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import platform
 import re
 import sys
 from importlib import metadata
+
+from rmsviz.i18n import _
 
 MINIMUM = {"numpy": "1.24", "matplotlib": "3.7", "ipywidgets": "8.0"}
 
@@ -37,13 +43,15 @@ def problems(found: dict[str, str] | None = None) -> list[str]:
     found = versions() if found is None else found
     out = []
     if sys.version_info < (3, 10):
-        out.append(f"Python {found['python']} is too old: the series needs 3.10 or newer")
+        out.append(_("Python {version} is too old: the series needs 3.10 or newer").format(version=found["python"]))
     for name, minimum in MINIMUM.items():
         have = found.get(name, "missing")
         if have == "missing":
-            out.append(f"{name} is not installed: run `python -m pip install -r requirements.txt`")
+            out.append(_("{name} is not installed: run `python -m pip install -r requirements.txt`, then restart "
+                         "the kernel").format(name=name))
         elif _as_tuple(have) < _as_tuple(minimum):
-            out.append(f"{name} {have} is older than {minimum}: upgrade it")
+            out.append(_("{name} {have} is older than {minimum}: run `python -m pip install -r requirements.txt`, "
+                         "then restart the kernel").format(name=name, have=have, minimum=minimum))
     return out
 
 
@@ -52,4 +60,4 @@ def report() -> None:
     for name, version in versions().items():
         print(f"{name:<11} {version}")
     issues = problems()
-    print("ready" if not issues else "NOT READY:\n  " + "\n  ".join(issues))
+    print(_("ready") if not issues else _("NOT READY:") + "\n  " + "\n  ".join(issues))

@@ -32,6 +32,29 @@ def _quiet_check(exercise_id, answer) -> Feedback:
 # Number exercises: right answers, rounding the question asks for, named mistakes
 
 
+def test_exercise_00_1_the_texts_formula_on_its_apples():
+    right = math.sqrt((200**2 + 300**2 + 150**2 + 250**2) / 4)  # 231.84 g
+    assert check("00.1", right).correct and check("00.1", round(right, 2)).correct
+    assert "the mean, 225 g" in check("00.1", 225).message
+    assert "47.23" in check("00.1", 47.23).message
+    assert "(divide by n)" in check("00.1", 55.90).message  # sqrt(3125): what the text meant to compute
+    assert "(divide by n - 1)" in check("00.1", 64.55).message
+    assert "square root" in check("00.1", 53750).message
+    assert "length" in check("00.1", 463.68).message
+    assert not check("00.1", 230.0).correct
+    assert check("00.1", None).message.startswith("No answer yet: the source text's own formula")
+
+
+def test_exercise_00_2_layernorm_is_rmsnorm_of_the_centred_vector():
+    right = -3 / math.sqrt(5)  # -1.342: LayerNorm([2, 4, 6, 8])[0]
+    assert check("00.2", right).correct and check("00.2", -1.34).correct
+    assert "-1.16" in check("00.2", -1.16).message  # the text's own number: n - 1
+    assert "RMSNorm of x itself" in check("00.2", 0.37).message
+    assert "neither RMSNorm nor LayerNorm" in check("00.2", -0.55).message
+    assert "wrong sign" in check("00.2", 1.34).message
+    assert not check("00.2", -1.0).correct
+
+
 def test_exercise_01_1_right_and_typical_mistakes():
     right = math.sqrt((9 + 16 + 0 + 25) / 4)
     assert check("01.1", right).correct
@@ -403,7 +426,7 @@ class _Marking:
 def test_messages_questions_and_hints_are_translated_when_shown(monkeypatch):
     monkeypatch.setitem(i18n._state, "translation", _Marking())
     assert check("01.1", None).message == "«No answer yet: «what is the RMS of [3, -4, 0, 5] (two decimals)?»»"
-    assert check("01.1", 1.0).message == ("«Not yet: that is «the mean». Hint: «square every entry first, so "
+    assert check("01.1", 1.0).message == ("«Not yet: that is «the mean». Hint: «square every feature first, so "
                                           "that -4 counts as much as 4.»»")
     assert check("01.1", 3.5355).message == "«Correct!»"
     assert check("01.1", "x").message.startswith("«Your answer holds text")

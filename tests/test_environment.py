@@ -9,8 +9,8 @@ def test_environment_report(capsys):
     assert "numpy" in out and "ready" in out
     assert environment.problems({"python": "3.11", "numpy": "1.0", "matplotlib": "missing",
                                  "ipywidgets": "8.1"}) == [
-        "numpy 1.0 is older than 1.24: upgrade it",
-        "matplotlib is not installed: run `python -m pip install -r requirements.txt`",
+        "numpy 1.0 is older than 1.24: run `python -m pip install -r requirements.txt`, then restart the kernel",
+        "matplotlib is not installed: run `python -m pip install -r requirements.txt`, then restart the kernel",
     ]
     assert environment._as_tuple("8.1.9rc1") == (8, 1, 9)
     assert environment._as_tuple("2.4") == (2, 4)

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from rmsviz import rms_norm
 from rmsviz.experiments import parity
 
 
@@ -76,3 +77,27 @@ def test_parity_bad_input():
         parity.relative_error(np.ones(3), np.ones(4))
     with pytest.raises(ValueError, match="dtype"):
         parity.compare("golden").max_error("float16")
+
+
+def test_saved_examples_are_pytorchs_rmsnorm_of_the_seed_vector():
+    examples = parity.load_examples()
+    assert set(examples) == {"nn.RMSNorm(4)", "F.rms_norm, eps=1e-6"}
+    module = examples["nn.RMSNorm(4)"]
+    assert module["eps"] is None and module["x"].tolist() == [2.0, 4.0, 6.0, 8.0]
+    # x / sqrt(30), computed here in float64: PyTorch's float32 answer is within float32 rounding
+    np.testing.assert_allclose(module["y"], np.array([2, 4, 6, 8]) / np.sqrt(30), rtol=1e-6)
+    for example in examples.values():
+        ours = rms_norm(example["x"], eps=example["eps"])
+        assert parity.relative_error(ours, example["y"]) <= parity.TOLERANCE["float32"]
+    assert parity.load_examples('{"torch_version": "0", "cases": []}') == {}
+
+
+def test_saved_examples_match_live_torch():
+    torch = pytest.importorskip("torch")
+    for example in parity.load_examples().values():
+        x = torch.tensor(example["x"])
+        if example["eps"] is None:
+            live = torch.nn.RMSNorm(4)(x)
+        else:
+            live = torch.nn.functional.rms_norm(x, (4,), eps=example["eps"])
+        np.testing.assert_allclose(live.detach().to(torch.float64).numpy(), example["y"], rtol=1e-6)

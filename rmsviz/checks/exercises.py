@@ -24,6 +24,71 @@ from rmsviz.norms import layer_norm, partial_count, rms, rms_norm, rms_norm_back
 
 
 # ----------------------------------------------------------------------------------------------
+# Notebook 00
+
+
+_SEED_00 = np.array([2.0, 4.0, 6.0, 8.0])
+
+
+def _centred_first_rms_norm(ddof: int = 0) -> float:
+    """RMSNorm (no gain, eps = 0) of the first feature of [2, 4, 6, 8] - mean: -3 / RMS([-3, -1, 1, 3])."""
+    d = _SEED_00 - np.mean(_SEED_00)
+    return float(d[0] / np.sqrt(np.sum(d**2) / (d.size - ddof)))
+
+EXERCISES_00: dict[str, Exercise] = {
+    "00.1": NumberExercise(
+        question=N_("the source text's own formula, RMS = sqrt((x1² + ... + xn²) / n), applied to its apple "
+                    "weights [200, 300, 150, 250] g: what does it give, in g (two decimals)?"),
+        answer=lambda: float(rms(APPLE_WEIGHTS_G)),
+        mistakes=[
+            Mistake(N_("the mean, 225 g"), N_("square every weight first, then average the squares."),
+                    value=lambda: float(np.mean(APPLE_WEIGHTS_G))),
+            Mistake(N_("the text's 47.23, its standard deviation"),
+                    N_("the formula subtracts no mean: square the weights themselves."), value=lambda: 47.23),
+            Mistake(N_("the standard deviation (divide by n)"),
+                    N_("the formula subtracts no mean: square the weights themselves."),
+                    value=lambda: float(np.std(APPLE_WEIGHTS_G))),
+            Mistake(N_("the standard deviation (divide by n - 1)"),
+                    N_("the formula subtracts no mean: square the weights themselves."),
+                    value=lambda: float(np.std(APPLE_WEIGHTS_G, ddof=1))),
+            Mistake(N_("the mean of squares (RMS²)"), N_("one step is left: the square root."),
+                    value=lambda: float(np.mean(APPLE_WEIGHTS_G**2))),
+            Mistake(N_("the root of the sum of squares (the length)"),
+                    N_("divide the sum of squares by n = 4 before taking the root."),
+                    value=lambda: float(np.linalg.norm(APPLE_WEIGHTS_G))),
+            Mistake(N_("the sum of squares divided by n - 1 = 3, then the root"),
+                    N_("the formula divides by n = 4, the number of values."),
+                    value=lambda: float(np.sqrt(np.sum(APPLE_WEIGHTS_G**2) / 3))),
+        ],
+        hint=N_("square the four weights, average the squares, then take the square root."),
+    ),
+    "00.2": NumberExercise(
+        question=N_("LayerNorm(x) = RMSNorm(x - mean(x)). For x = [2, 4, 6, 8], x - mean(x) = [-3, -1, 1, 3]. "
+                    "What does RMSNorm (no gain, eps = 0) give for its first feature, -3 (two decimals)?"),
+        answer=_centred_first_rms_norm,
+        mistakes=[
+            Mistake(N_("the text's -1.16, with a mean of squares over n - 1 = 3"),
+                    N_("the RMS divides the sum of squares by n = 4: RMS([-3, -1, 1, 3]) = sqrt(20 / 4)."),
+                    value=lambda: _centred_first_rms_norm(ddof=1)),
+            Mistake(N_("RMSNorm of x itself, 2 / sqrt(30)"),
+                    N_("normalise the centred vector: its first feature is -3, not 2."),
+                    value=lambda: float(_SEED_00[0] / rms(_SEED_00))),
+            Mistake(N_("(x - mean) / RMS(x): neither RMSNorm nor LayerNorm"),
+                    N_("take the RMS of the centred vector [-3, -1, 1, 3], not of x."),
+                    value=lambda: float(-3.0 / rms(_SEED_00))),
+            Mistake(N_("-3 divided by the length sqrt(20)"),
+                    N_("divide the sum of squares by n = 4 before taking the root."),
+                    value=lambda: float(-3.0 / np.sqrt(20.0))),
+            Mistake(N_("the right size with the wrong sign"),
+                    N_("RMSNorm divides by a positive number, so -3 stays negative."),
+                    value=lambda: -_centred_first_rms_norm()),
+        ],
+        hint=N_("RMS([-3, -1, 1, 3]) = sqrt((9 + 1 + 1 + 9) / 4); divide -3 by it."),
+    ),
+}
+
+
+# ----------------------------------------------------------------------------------------------
 # Notebook 01
 
 
@@ -34,14 +99,15 @@ def _vec(*values) -> np.ndarray:
 _X_01_1 = _vec(3, -4, 0, 5)
 
 EXERCISES: dict[str, Exercise] = {
+    **EXERCISES_00,
     "01.1": NumberExercise(
         question=N_("what is the RMS of [3, -4, 0, 5] (two decimals)?"),
         answer=lambda: float(rms(_X_01_1)),
         mistakes=[
-            Mistake(N_("the mean"), N_("square every entry first, so that -4 counts as much as 4."),
+            Mistake(N_("the mean"), N_("square every feature first, so that -4 counts as much as 4."),
                     value=lambda: float(np.mean(_X_01_1))),
             Mistake(N_("the mean of the absolute values"),
-                    N_("square every entry, then average the squares: the RMS weighs large entries more."),
+                    N_("square every feature, then average the squares: the RMS weighs large features more."),
                     value=lambda: float(np.mean(np.abs(_X_01_1)))),
             Mistake(N_("the standard deviation"), N_("the RMS does not subtract the mean."),
                     value=lambda: float(np.std(_X_01_1))),
@@ -52,13 +118,13 @@ EXERCISES: dict[str, Exercise] = {
                     N_("divide the sum of squares by n = 4 before taking the root."),
                     value=lambda: float(np.linalg.norm(_X_01_1))),
             Mistake(N_("the sum of squares divided by 3, then the root"),
-                    N_("the zero is an entry too: divide by n = 4, not by 3."),
+                    N_("the zero is a feature too: divide by n = 4, not by 3."),
                     value=lambda: float(np.sqrt(np.sum(_X_01_1**2) / 3))),
         ],
-        hint=N_("square each entry, average the squares, then take the square root."),
+        hint=N_("square each feature, average the squares, then take the square root."),
     ),
     "01.2": NumberExercise(
-        question=N_("a vector of n = 5 entries has mean 2 and standard deviation 3 (1/n). What is its RMS?"),
+        question=N_("a vector of n = 5 features has mean 2 and standard deviation 3 (1/n). What is its RMS?"),
         answer=lambda: float(np.sqrt(2**2 + 3**2)),
         mistakes=[
             Mistake(N_("mean + std"), N_("the identity adds squares: RMS² = mean² + var."), value=lambda: 5.0),
@@ -96,7 +162,7 @@ def _rms_equals_std(x: np.ndarray) -> str | None:
 
 
 EXERCISES["01.3"] = OpenExercise(
-    question=N_("find a vector of 4 entries, not all zero, whose RMS equals its standard deviation."),
+    question=N_("find a vector of 4 features, not all zero, whose RMS equals its standard deviation."),
     accept=_rms_equals_std,
     hint=N_("RMS² = mean² + var, so RMS = std exactly when the mean is 0."),
 )
@@ -379,7 +445,7 @@ EXERCISES.update({
                     "per row. It must not change x."),
         name="my_rms", params=("x",), cases=lambda: [c for c in trial_inputs([2, 4, 6, 8], False, False, False)],
         reference=lambda x: rms(x), mistakes=rms_mistakes(), loose_shape=True,
-        hint=N_("square every entry, take the mean over the last axis (axis=-1), then the square root."),
+        hint=N_("square every feature, take the mean over the last axis (axis=-1), then the square root."),
         shape_hint=N_("take the mean over the last axis only: axis=-1."),
     ),
     "01.5": FunctionExercise(

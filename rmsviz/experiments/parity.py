@@ -26,6 +26,7 @@ __all__ = [
     "torch_outputs",
     "rmsviz_outputs",
     "load_golden",
+    "load_examples",
     "compare",
     "ParityResult",
     "relative_error",
@@ -133,6 +134,19 @@ def load_golden(text: str | None = None) -> dict:
                          "grad_gain": _array(c["grad_gain"], np.float64, (n,))}
         cases.append(case)
     return {"torch_version": data["torch_version"], "cases": cases}
+
+
+def load_examples(text: str | None = None) -> dict:
+    """PyTorch's saved outputs for the source text's vector [2, 4, 6, 8] (notebook 00), by name.
+
+    ``{name: {"call": the PyTorch call as text, "dtype", "eps", "x", "y": float64 array}}``, from
+    the ``"examples"`` of the shipped golden file (written by ``tools/make_torch_parity.py``).
+    """
+    if text is None:
+        text = resources.files("rmsviz").joinpath("data", GOLDEN_FILE).read_text(encoding="utf-8")
+    return {e["name"]: {"call": e["call"], "dtype": e["dtype"], "eps": e["eps"],
+                        "x": np.asarray(e["x"], dtype=e["dtype"]), "y": np.asarray(e["y"], dtype=np.float64)}
+            for e in json.loads(text).get("examples", [])}
 
 
 def golden_json(cases: list[dict], torch_version: str) -> str:
