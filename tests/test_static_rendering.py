@@ -105,7 +105,7 @@ def test_every_panel_built_is_displayed(nb):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     built = {cls for cls in PANELS if re.search(rf"\b{cls.__name__}\(", code)}
     missing = sorted(cls.__name__ for cls in built - shown)
-    assert not missing, f"{nb.path.name} builds {missing} but no saved output shows it"
+    assert not missing, f"{nh.relative_name(nb.path)} builds {missing} but no saved output shows it"
 
 
 def test_widget_metadata_is_valid(nb):
@@ -122,7 +122,7 @@ def test_widget_metadata_is_valid(nb):
             if view is not None and view.get("model_id") not in stored:
                 orphans.append(index)
     assert not orphans, (
-        f"{nb.path.name}: cells {orphans} save a widget view whose model is not stored: reopened, "
+        f"{nh.relative_name(nb.path)}: cells {orphans} save a widget view whose model is not stored: reopened, "
         "they show 'Error displaying widget: model not found' instead of the PNG "
         "(re-execute with tools/execute_notebooks.py, which drops these views)")
 
