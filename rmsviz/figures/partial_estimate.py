@@ -8,6 +8,7 @@ median output error against p, with the paper's 6.25% setting marked.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from rmsviz.experiments.partial import PAPER_P, estimate_ratios, output_errors, partial_sweep, random_vectors
 from rmsviz.figures.live import LiveFigure
@@ -34,7 +35,11 @@ class PartialFigure(LiveFigure):
         ax_h.set_ylabel("share of vectors (peak = 1)")
         ax_h.set_title(f"{trials} random vectors, n = {n}")
         ax_h.axvline(1.0, color=COLORS["none"], lw=1, ls=":")
-        self.band = self.moving(ax_h.axvspan(0.9, 1.1, color=COLORS["mean"], alpha=0.2, lw=0))
+        # The band is a Rectangle in (data x, axes y): what axvspan returns from matplotlib 3.9 on
+        # (before 3.9 it returns a Polygon, which has no set_x / set_width).
+        self.band = self.moving(ax_h.add_patch(Rectangle(
+            (0.9, 0.0), 0.2, 1.0, transform=ax_h.get_xaxis_transform(), color=COLORS["mean"],
+            alpha=0.2, lw=0)))
         self.hist = self.moving(ax_h.stairs(np.zeros(EDGES.size - 1), EDGES, fill=True,
                                             color=COLORS["rmsnorm"], alpha=0.8))
         self.mean_line = self.moving(ax_h.axvline(1.0, color=COLORS["mean"], lw=2, ls="--"))

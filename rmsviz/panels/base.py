@@ -5,9 +5,10 @@ Introduced in notebook 01. A panel owns its controls, one figure (built once) an
 which hands every control's value to the subclass's :meth:`Panel.draw`, re-renders only the moving
 artists and replaces the image bytes: no new figure, no new output.
 
-Displayed, a panel is live in JupyterLab, Notebook 7, VS Code and Colab, and its
-``_repr_mimebundle_`` also carries a PNG of the current state and a short stable text, so GitHub,
-nbviewer and exported HTML show the lesson, and nbval has nothing unstable to compare.
+Displayed, a panel is live in JupyterLab, Notebook 7, classic Notebook, VS Code and Colab
+(ipywidgets 7.7 and 8), and its ``_repr_mimebundle_`` also carries a PNG of the current state and
+a short stable text, so GitHub, nbviewer and exported HTML show the lesson, and nbval has nothing
+unstable to compare.
 
 Tests (and the benchmark) drive a panel without a browser: ``panel.update(name=value)`` or
 ``panel.controls[name].value = value``, then read ``panel.figure`` or ``panel.image.value``.
@@ -18,6 +19,8 @@ from __future__ import annotations
 import base64
 
 import ipywidgets as widgets
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class Panel:
@@ -88,7 +91,18 @@ class Panel:
         return f"<{self.title} panel>"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        bundle["text/plain"] = repr(self)
+        """The live widget view, a PNG of the current state and a stable text.
+
+        Front ends that run widgets show the view; GitHub, nbviewer and exported HTML show the PNG;
+        nbval compares only the text (it skips PNGs and widget views). The view is written here
+        rather than taken from ``VBox._repr_mimebundle_``, which ipywidgets 7 (Colab's) does not
+        have (it displays through ``_ipython_display_``): ipywidgets 7 and 8 both describe a view as
+        ``{"version_major": 2, "version_minor": 0, "model_id": ...}``. A closed widget offers no
+        view, as in ipywidgets 8.
+        """
+        bundle = {"text/plain": repr(self),
+                  "image/png": base64.b64encode(self.image.value).decode("ascii")}
+        if getattr(self.widget, "comm", None) is not None and self.widget._view_name is not None:
+            bundle[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0,
+                                   "model_id": self.widget.model_id}
         return bundle
