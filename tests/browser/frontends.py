@@ -64,6 +64,9 @@ window.__fe = {
     for (let i = 0; i < cells.length; i++) out.push(cells.get(i).toJSON());
     return out;
   },
+  rendered() {  // outputs showing a live widget
+    return [...document.querySelectorAll(this.output)].filter((e) => e.querySelector('.jupyter-widgets')).length;
+  },
   fraction(handle) {
     const now = parseFloat(handle.getAttribute('aria-valuenow'));
     const min = parseFloat(handle.getAttribute('aria-valuemin'));
@@ -76,6 +79,9 @@ window.__fe = {
 
 # Classic Notebook 6.5 (window.Jupyter); ipywidgets 7 sliders are jQuery UI sliders.
 CLASSIC_JS = """
+// Notebook 6.5 shows a "Notebook 7 is coming" banner unless this is set (turning the banner off
+// on the server instead, --NotebookApp.show_banner=False, makes its own page script throw).
+try { localStorage.setItem('showNotebookNews', 'false'); } catch (e) {}
 window.__fe = {
   container: '#notebook-container',
   handle: '.ui-slider-handle',
@@ -94,6 +100,9 @@ window.__fe = {
     return cells.every((c) => typeof c.input_prompt_number === 'number') && this.ready();
   },
   cells() { return window.Jupyter.notebook.toJSON().cells; },
+  rendered() {  // outputs showing a live widget
+    return [...document.querySelectorAll(this.output)].filter((e) => e.querySelector('.jupyter-widgets')).length;
+  },
   fraction(handle) { return parseFloat(handle.style.left || '0') / 100; },
   handleText(handle) { return null; },  // jQuery UI handles carry no value
 };
@@ -115,8 +124,7 @@ class FrontEnd:
         common = ["--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0"]
         if self.key == "classic":
             cmd = [sys.executable, "-m", "notebook", *common, f"--NotebookApp.token={token}",
-                   f"--NotebookApp.notebook_dir={notebooks}", "--NotebookApp.show_banner=False",
-                   "--NotebookApp.open_browser=False"]
+                   f"--NotebookApp.notebook_dir={notebooks}", "--NotebookApp.open_browser=False"]
         else:
             app = "LabApp" if self.key == "lab" else "JupyterNotebookApp"
             module = "jupyterlab" if self.key == "lab" else "notebook"

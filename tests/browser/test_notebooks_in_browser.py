@@ -20,6 +20,10 @@ Nothing waits a fixed time: every wait is for a condition in the page.
 Errors not counted (the only ones, each counted and printed in the notebook's result line):
 
 * a console 404 for ``favicon.ico`` (a browser asking for an icon the server does not have);
+* in the classic Notebook only, the console errors of MathJax 2's placeholder font (its HTML-CSS
+  output declares ``@font-face MathJax_Blank`` with ``src: url('about:blank')``, which Chromium
+  refuses: "Access to font at 'about:blank' ... blocked by CORS policy" and "Failed to load
+  resource: net::ERR_FAILED" for ``about:blank``);
 * in Notebook 7 only, the start-up page error ``Cannot read properties of undefined (reading
   'schema')`` thrown from Notebook 7's own ``notebook_core`` bundle: a known race between its
   shortcuts plugin and a settings load (jupyter/notebook issue 7862, open), seen here on an empty
@@ -50,6 +54,7 @@ NOTEBOOKS = nh.notebook_paths()
 FRONTENDS = frontends.available()
 KEY_MOVES = int(os.environ.get("RMSVIZ_BROWSER_KEY_MOVES", "2"))  # per slider
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMEOUT_MS = 90_000
 QUIET_MS = 100  # after a move: kernel idle and no image change for this long
 
@@ -116,9 +121,15 @@ def is_loopback(url: str) -> bool:
     return parsed.hostname in LOOPBACK
 
 
-def ignorable_console_error(text: str, url: str) -> bool:
-    """The one console error not counted: a 404 for the browser's favicon request."""
-    return "404" in text and urllib.parse.urlparse(url or "").path.endswith("favicon.ico")
+def ignorable_console_error(frontend, text: str, url: str) -> str | None:
+    """Why a console error is not counted (see the module docstring), or None."""
+    if "404" in text and urllib.parse.urlparse(url or "").path.endswith("favicon.ico"):
+        return "favicon 404"
+    if frontend.key == "classic" and (
+            text.startswith("Access to font at 'about:blank' from origin")
+            or (url == "about:blank" and text == "Failed to load resource: net::ERR_FAILED")):
+        return "MathJax 2 placeholder font"
+    return None
 
 
 def ignorable_page_error(frontend, error) -> bool:
@@ -225,8 +236,9 @@ def page(frontend, contexts, servers):
     def on_console(message):
         if message.type != "error":
             return
-        if ignorable_console_error(message.text, (message.location or {}).get("url", "")):
-            problems["ignored"].append("favicon 404")
+        why = ignorable_console_error(frontend, message.text, (message.location or {}).get("url", ""))
+        if why:
+            problems["ignored"].append(why)
         else:
             problems["console"].append(message.text)
 
@@ -335,6 +347,13 @@ def test_notebook_in_browser(frontend, path, page, screenshot_dir):
     code = [c for c in executed.cells if c.cell_type == "code" and c.source.strip()]
     assert all(c.get("execution_count") for c in code), f"{name}: not every code cell ran"
     assert not nh.error_outputs(executed), f"{name}: {nh.error_outputs(executed)}"
+    views = sum(WIDGET_VIEW in o.get("data", {}) for c in code for o in c.get("outputs", []))
+    try:  # widget views render after their cell has run
+        page.wait_for_function("(n) => window.__fe.rendered() >= n", arg=views, polling=100,
+                               timeout=TIMEOUT_MS)
+    except Exception:
+        raise AssertionError(f"{name}: {views} widget outputs, but only "
+                             f"{page.evaluate('() => window.__fe.rendered()')} show a live widget")
     broken = page.locator(f"{container} :text('Error displaying widget')")
     assert broken.count() == 0, f"{name}: a widget could not be displayed"
     check_clean(page, name, "after running all cells")
