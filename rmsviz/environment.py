@@ -24,7 +24,7 @@ MINIMUM = {"numpy": "1.24", "matplotlib": "3.7", "ipywidgets": "7.7.1", "pillow"
 # Versions rmsviz does not support yet (exclusive upper bounds).
 BELOW = {"ipywidgets": "9"}
 # Floors the JupyterLab / Notebook 7 set-up adds (requirements.txt), on top of MINIMUM.
-JUPYTERLAB_STACK = {"ipywidgets": "8.0", "jupyterlab": "4.0", "ipykernel": "6.20.1"}
+JUPYTERLAB_STACK = {"ipywidgets": "8.0", "jupyterlab": "4.1.8", "ipykernel": "6.20.1"}
 
 
 def _as_tuple(version: str) -> tuple[int, ...]:
