@@ -3,8 +3,10 @@
 Everything here finds notebooks and panels by itself, so notebooks added under ``notebooks/`` and
 panels added to ``rmsviz.panels`` are covered without editing a test:
 
-* :func:`notebook_paths` lists ``notebooks/NN_*.ipynb`` (or the folder named by the environment
-  variable ``RMSVIZ_NOTEBOOKS``, used to try the checks on a scratch notebook);
+* :func:`notebook_paths` lists every ``*.ipynb`` under ``notebooks/``, subfolders included (the
+  Korean edition in ``notebooks/ko/``), skipping ``.ipynb_checkpoints`` and other hidden folders
+  (or under the folder named by the environment variable ``RMSVIZ_NOTEBOOKS``, used to try the
+  checks on a scratch notebook); :func:`relative_name` names each one by its path in that folder;
 * :func:`isolated_env` builds a kernel environment whose home, config, cache, temp and bytecode
   folders are all inside one temporary folder, with the guard in ``tests/guard`` on ``PYTHONPATH``
   (sockets to non-loopback addresses refused, writes outside the folder recorded);
@@ -46,13 +48,28 @@ def notebooks_dir() -> Path:
 
 
 def notebook_paths() -> list[Path]:
-    """Every lesson notebook, in series order."""
+    """Every notebook under the notebooks folder, subfolders included, in series order.
+
+    Hidden files and folders (``.ipynb_checkpoints``) are skipped. Order: the top folder's
+    notebooks first, then each subfolder's (``ko/...``), each by name.
+    """
     folder = notebooks_dir()
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    found = []
+    for path in folder.rglob("*.ipynb"):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or "__pycache__" in rel.parts:
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: (len(p.relative_to(folder).parts), p.relative_to(folder).as_posix()))
+
+
+def relative_name(path: Path) -> str:
+    """``path`` relative to the notebooks folder, with forward slashes (``ko/01_x.ipynb``)."""
+    return Path(path).resolve().relative_to(notebooks_dir()).as_posix()
 
 
 def notebook_ids(paths) -> list[str]:
-    return [p.name for p in paths]
+    return [relative_name(p) for p in paths]
 
 
 def copy_notebooks(dest: Path) -> Path:

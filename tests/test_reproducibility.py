@@ -63,16 +63,17 @@ def describe_violations(violations: list[dict]) -> str:
 
 def run_alone(path: Path, tmp_root: Path):
     """Run 1 for ``path`` (cached, so the reverse-order test can reuse it)."""
-    if path.name not in _alone:
-        root = tmp_root / f"alone-{path.stem}"
+    name = nh.relative_name(path)
+    if name not in _alone:
+        root = tmp_root / f"alone-{name.replace('/', '-').removesuffix('.ipynb')}"
         root.mkdir(parents=True)
         copy = nh.copy_notebooks(root)
         env = nh.isolated_env(root)
         before = repo_listing()
-        nb = nh.execute(copy / path.name, env)
-        _alone[path.name] = {"nb": nb, "violations": nh.guard_violations(root),
-                             "repo_changes": listing_changes(before, repo_listing())}
-    return _alone[path.name]
+        nb = nh.execute(copy / name, env)
+        _alone[name] = {"nb": nb, "violations": nh.guard_violations(root),
+                        "repo_changes": listing_changes(before, repo_listing())}
+    return _alone[name]
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +86,9 @@ def test_runs_alone(path, runs_root):
     run = run_alone(path, runs_root)
     assert not nh.error_outputs(run["nb"]), nh.error_outputs(run["nb"])
     assert not run["violations"], (
-        f"{path.name} reached the network or wrote outside its temporary folder:\n"
+        f"{nh.relative_name(path)} reached the network or wrote outside its temporary folder:\n"
         + describe_violations(run["violations"]))
-    assert not run["repo_changes"], f"{path.name} changed the repository: {run['repo_changes']}"
+    assert not run["repo_changes"], f"{nh.relative_name(path)} changed the repository: {run['repo_changes']}"
 
 
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks under notebooks/ yet")
@@ -99,7 +100,7 @@ def test_reverse_order(runs_root):
     before = repo_listing()
     reverse = {}
     for path in reversed(NOTEBOOKS):
-        reverse[path.name] = nh.execute(copy / path.name, env)
+        reverse[nh.relative_name(path)] = nh.execute(copy / nh.relative_name(path), env)
     assert listing_changes(before, repo_listing()) == []
     violations = nh.guard_violations(root)
     assert not violations, "network or writes outside the folder:\n" + describe_violations(violations)
@@ -107,11 +108,12 @@ def test_reverse_order(runs_root):
     mismatches = []
     for path in NOTEBOOKS:
         first = nh.compared_outputs(run_alone(path, runs_root)["nb"])
-        second = nh.compared_outputs(reverse[path.name])
-        assert nh.error_outputs(reverse[path.name]) == [], nh.error_outputs(reverse[path.name])
+        name = nh.relative_name(path)
+        second = nh.compared_outputs(reverse[name])
+        assert nh.error_outputs(reverse[name]) == [], nh.error_outputs(reverse[name])
         for (index, a), (_, b) in zip(first, second):
             if a != b:
-                mismatches.append(f"{path.name} cell {index}:\n  run 1: {a}\n  run 2: {b}")
+                mismatches.append(f"{name} cell {index}:\n  run 1: {a}\n  run 2: {b}")
     assert not mismatches, ("outputs differ between two executions (make them deterministic or mark "
                             "the cell # NBVAL_IGNORE_OUTPUT):\n" + "\n".join(mismatches))
 

@@ -19,9 +19,10 @@ a panel rejects an out-of-range argument instead of letting a slider clamp it si
     compute(self, **values) -> result    # every move: run the experiment on the control values
     readout(self, result) -> str         # every move: HTML under the figure (through rmsviz.i18n._)
 
-Displayed, a panel is live in JupyterLab, Notebook 7, VS Code and Colab, and its
-``_repr_mimebundle_`` also carries a PNG of the current state and a short stable text, so GitHub,
-nbviewer and exported HTML show the lesson, and nbval has nothing unstable to compare.
+Displayed, a panel is live in JupyterLab, Notebook 7, classic Notebook, VS Code and Colab
+(ipywidgets 7.7 and 8), and its ``_repr_mimebundle_`` also carries a PNG of the current state and
+a short stable text, so GitHub, nbviewer and exported HTML show the lesson, and nbval has nothing
+unstable to compare.
 
 Tests (and the benchmark) drive a panel without a browser: ``panel.update(name=value)`` or
 ``panel.controls[name].value = value``, then read ``panel.result``, ``panel.figure`` or
@@ -37,6 +38,8 @@ import time
 import ipywidgets as widgets
 
 from rmsviz.i18n import N_, _
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 __all__ = ["Panel", "check_choice", "check_range"]
 
@@ -185,7 +188,18 @@ class Panel:
         return _("<{title} panel>").format(title=_(self.title))
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        bundle["text/plain"] = repr(self)
+        """The live widget view, a PNG of the current state and a stable text.
+
+        Front ends that run widgets show the view; GitHub, nbviewer and exported HTML show the PNG;
+        nbval compares only the text (it skips PNGs and widget views). The view is written here
+        rather than taken from ``VBox._repr_mimebundle_``, which ipywidgets 7 (Colab's) does not
+        have (it displays through ``_ipython_display_``): ipywidgets 7 and 8 both describe a view as
+        ``{"version_major": 2, "version_minor": 0, "model_id": ...}``. A closed widget offers no
+        view, as in ipywidgets 8.
+        """
+        bundle = {"text/plain": repr(self),
+                  "image/png": base64.b64encode(self.image.value).decode("ascii")}
+        if getattr(self.widget, "comm", None) is not None and self.widget._view_name is not None:
+            bundle[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0,
+                                   "model_id": self.widget.model_id}
         return bundle

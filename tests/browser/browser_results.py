@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-RESULTS = {"notebooks": 0, "sliders": 0, "timings_ms": [], "screenshots": None, "lines": []}
+RESULTS = {"frontends": {}, "screenshots": None}
+
+
+def for_frontend(name: str) -> dict:
+    """The results of one front end (created on first use, in the order front ends run)."""
+    return RESULTS["frontends"].setdefault(
+        name, {"notebooks": 0, "sliders": 0, "timings_ms": [], "lines": []})
 
 
 def percentile(values, q):

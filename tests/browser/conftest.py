@@ -1,15 +1,16 @@
-"""Fixtures for the real-browser test: a sandboxed JupyterLab server and a headless Chromium.
+"""Fixtures for the real-browser test: one sandboxed server per front end and a headless Chromium.
 
-Chromium: ``RMSVIZ_CHROMIUM`` (path to an executable), else ``/usr/bin/chromium`` when it exists,
-else the browser ``python -m playwright install chromium`` provided; with none of these the
-browser tests are skipped with the reason. Everything in this folder is marked ``browser``:
+Front ends (``frontends.py``): JupyterLab and Notebook 7 where they are installed, the classic
+Notebook where ``notebook<7`` is (CI's ipywidgets 7.7 environment); ``RMSVIZ_FRONTENDS`` narrows
+the list. Chromium: ``RMSVIZ_CHROMIUM`` (path to an executable), else ``/usr/bin/chromium`` when
+it exists, else the browser ``python -m playwright install chromium`` provided; with none of these
+the browser tests are skipped with the reason. Everything in this folder is marked ``browser``:
 ``-m browser`` selects it, ``-m "not browser"`` deselects it.
 """
 
 from __future__ import annotations
 
 import os
-import json
 import secrets
 import signal
 import socket
@@ -32,17 +33,11 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
                  "--disable-component-update", "--disable-sync", "--disable-default-apps",
                  "--disable-extensions", "--mute-audio", "--disable-breakpad",
                  "--disable-crash-reporter"]
-# JupyterLab settings that make the page testable: every cell in the DOM (no virtual scrolling),
-# no news/update toast over the page.
-LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
-}
+
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "browser: drives JupyterLab in a real Chromium (needs Chromium + Playwright)")
+        "markers", "browser: drives the notebooks in a real Chromium (needs Chromium + Playwright)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,9 +46,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-def summary_line() -> str:
-    t = RESULTS["timings_ms"]
-    return (f"browser: {RESULTS['sliders']} sliders in {RESULTS['notebooks']} notebooks, "
+def summary_line(name: str, result: dict) -> str:
+    t = result["timings_ms"]
+    return (f"{name} browser: {result['sliders']} sliders in {result['notebooks']} notebooks, "
             f"move-to-pixels p50 {percentile(t, 50):.0f} ms p95 {percentile(t, 95):.0f} ms")
 
 
@@ -61,14 +56,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if RESULTS.get("skipped"):
         terminalreporter.section("browser")
         terminalreporter.write_line(f"browser: skipped: {RESULTS['skipped']}")
-    if not RESULTS["notebooks"]:
+    ran = [(name, r) for name, r in RESULTS["frontends"].items() if r["notebooks"]]
+    if not ran:
         return
     terminalreporter.section("browser")
-    for line in RESULTS["lines"]:
-        terminalreporter.write_line(line)
+    for _, result in ran:
+        for line in result["lines"]:
+            terminalreporter.write_line(line)
     if RESULTS["screenshots"]:
         terminalreporter.write_line(f"browser: screenshots in {RESULTS['screenshots']}")
-    terminalreporter.write_line(summary_line())
+    for name, result in ran:
+        terminalreporter.write_line(summary_line(name, result))
 
 
 # -- Chromium ------------------------------------------------------------------------------------
@@ -111,7 +109,7 @@ def browser():
             launched.close()
 
 
-# -- JupyterLab server ---------------------------------------------------------------------------
+# -- notebook servers ----------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -164,56 +162,65 @@ def stop_process_group(proc: subprocess.Popen) -> None:
             pass
 
 
-@pytest.fixture(scope="session")
-def lab_server(browser, tmp_path_factory):
-    """JupyterLab on 127.0.0.1, random port and token, in a temporary copy of the notebooks."""
-    root = tmp_path_factory.mktemp("lab")
+def start_server(frontend, root: Path) -> tuple[subprocess.Popen, dict]:
+    """One server of ``frontend`` on 127.0.0.1 (random port and token) in a copy of the notebooks."""
     copy = nh.copy_notebooks(root)
-    settings = root / "lab-settings"
-    for name, values in LAB_SETTINGS.items():
-        target = settings / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(values))
+    frontend.write_settings(root)
     env = nh.isolated_env(root, audit_writes=False)  # kernels and server: loopback only
-    # Trust the copies, as JupyterLab does for notebooks a user ran and saved: saved widget views are
-    # then rendered (untrusted notebooks fall back to the PNG), so a saved view whose model no
-    # longer exists shows up as "Error displaying widget: model not found" and a console error.
-    for nb_path in sorted(copy.glob("*.ipynb")):
-        subprocess.run([sys.executable, "-m", "jupyter", "trust", str(nb_path)], env=env, check=True,
+    # Trust the copies, as the front end does for notebooks a user ran and saved: saved widget
+    # views are then rendered (untrusted notebooks fall back to the PNG), so a saved view whose
+    # model no longer exists shows up as "Error displaying widget: model not found".
+    paths = [str(copy / nh.relative_name(p)) for p in nh.notebook_paths()]
+    if paths:
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", *paths], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     token = secrets.token_hex(24)
     port = free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={copy}",
-           f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={root / 'workspaces'}",
-           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.open_browser=False",
-           "--LabServerApp.collaborative=False"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(root / "server.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    log_path = root / "server.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(frontend.server_command(port, token, root, copy), cwd=copy, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc.log_file = log
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{frontend.name} server exited ({proc.returncode}):\n"
+                               + log_path.read_text(errors="replace")[-3000:])
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_process_group(proc)
+            raise RuntimeError(f"{frontend.name} server did not answer within 90 s:\n"
+                               + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.1)  # polling the server's status until it answers
+    return proc, {"base": base, "token": token, "dir": copy, "root": root, "log": log_path,
+                  "frontend": frontend}
+
+
+@pytest.fixture(scope="session")
+def servers(browser, tmp_path_factory):
+    """``servers(frontend)``: its server, started on first use (stopping the previous front end's)."""
+    started: dict = {}
+
+    def get(frontend):
+        if frontend.key not in started:
+            for proc, _ in started.values():  # tests run front end by front end: one server at a time
+                stop_process_group(proc)
+            root = tmp_path_factory.mktemp(f"server-{frontend.key}")
+            started[frontend.key] = start_server(frontend, root)
+        return started[frontend.key][1]
+
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited ({proc.returncode}):\n"
-                                   + (root / "server.log").read_text(errors="replace")[-3000:])
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("jupyter lab did not answer within 60 s:\n"
-                                   + (root / "server.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.25)
-        yield {"base": base, "token": token, "dir": copy, "root": root, "log": root / "server.log"}
+        yield get
     finally:
-        stop_process_group(proc)
-        log.close()
+        for proc, _ in started.values():
+            stop_process_group(proc)
+            proc.log_file.close()
 
 
 @pytest.fixture(scope="session")
