@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+# Only the main CI environment installs the hub (classroom/requirements.txt, npm's proxy).
+pytestmark = pytest.mark.classroom
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "classroom" / "jupyterhub_config.py"
 Z2JH_CONFIG = ROOT / "classroom" / "zero-to-jupyterhub" / "config.yaml"
