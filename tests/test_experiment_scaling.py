@@ -1,4 +1,4 @@
-"""rmsviz.experiments.scaling: gradient scaling laws through RMSNorm (notebook 04)."""
+"""rmsviz.experiments.scaling: how gradients change with scale through RMSNorm (notebook 04)."""
 
 import numpy as np
 import pytest

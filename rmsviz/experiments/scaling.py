@@ -9,7 +9,7 @@ Introduced in notebook 04 (DESIGN.md section 2). With ``h = W x``, ``r = sqrt(me
   (the paper's implicit learning-rate adaptation, Eqs. 8-10); ``dL/dg = dL/dy * hhat`` is invariant;
 * ``J h = h eps / (mean(h**2) + eps) / r``: zero at eps = 0, so ``x . dL/dx = h . dL/dh = 0``
   (no gradient along x); with eps > 0 the norm stops normalising once ``mean(h**2) << eps``, and the
-  ``1/c`` law bends flat at small scales.
+  ``1/c`` law gives way to a flat curve (slope 0) at small scales.
 
 Without the norm (``y = (W x) * g``) the gradients grow with the scale instead, and not as a power
 law: ``dL/dy = 2 (c (W x) * g - t) / m`` is a constant plus a term proportional to c, so the local
