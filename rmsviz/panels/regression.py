@@ -48,16 +48,18 @@ class RegressionFigure(LiveFigure):
     """Loss per step (left) and |dL/dw| per step (right) for raw and RMS-scaled features."""
 
     def __init__(self, max_steps: int = MAX_STEPS):
-        super().__init__(1, 2, figsize=(9.6, 3.6), dpi=100)
+        super().__init__(1, 2, figsize=(9.0, 3.3), dpi=100)
         self.max_steps = max_steps
         ax_loss, ax_grad = self.axes
         colors = {"raw": COLORS["none"], "scaled": COLORS["rmsnorm"]}
         self.lines = {}
-        for ax, key, lim, title in ((ax_loss, "loss", LOSS_LIM, _("loss (mean squared error, $²)")),
-                                    (ax_grad, "grad", GRAD_LIM, _("gradient |dL/dw|"))):
+        for ax, key, lim, ticks, title in (
+                (ax_loss, "loss", LOSS_LIM, [1e-2, 1e0, 1e2, 1e4, 1e6, 1e8], _("loss (mean squared error, $²)")),
+                (ax_grad, "grad", GRAD_LIM, [1e-8, 1e-4, 1e0, 1e4, 1e8], _("gradient |dL/dw|"))):
             ax.set_yscale("log")
             ax.set_xlim(0, max_steps)
             ax.set_ylim(*lim)
+            ax.set_yticks(ticks)
             ax.set_xlabel(_("step"), fontsize=LABELS_PT)
             ax.set_title(title, fontsize=LABELS_PT)
             ax.tick_params(labelsize=TICKS)

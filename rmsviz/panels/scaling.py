@@ -39,7 +39,7 @@ class ScalingFigure(LiveFigure):
     from ``curves`` (the eps = 0 curves first)."""
 
     def __init__(self, curves: ScalingCurves):
-        super().__init__(1, 2, figsize=(9.6, 3.8), dpi=100)
+        super().__init__(1, 2, figsize=(9.0, 3.5), dpi=100)
         cs, deltas = curves.cs, curves.deltas
         ax_c, ax_d = self.axes
         for ax in self.axes:
