@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rmsviz import layer_norm, layer_norm_backward, rms_norm, rms_norm_backward
-from rmsviz.experiments.gradcheck import numerical_gradient, relative_error
+from rmsviz.experiments.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 
 
 @pytest.fixture
@@ -41,3 +41,19 @@ def test_norm_backward_passes_match_finite_differences(rng, eps):
     f = lambda x_: np.sum(v * layer_norm(x_, g, b, eps))  # noqa: E731
     assert relative_error(gx, numerical_gradient(f, x)) < 1e-6
     assert relative_error(gb, numerical_gradient(lambda b_: np.sum(v * layer_norm(x, g, b_, eps)), b)) < 1e-6
+
+
+@pytest.mark.parametrize("eps", [0.0, 1e-6, 0.5])
+def test_numerical_jacobian_matches_the_rms_norm_jacobian(rng, eps):
+    """Notebook 04 derives J = (I - y y^T / n) / r for y = x / r, r = sqrt(mean(x²) + eps)."""
+    x = rng.normal(size=5)
+    r = np.sqrt(np.mean(x**2) + eps)
+    y = x / r
+    formula = (np.eye(5) - np.outer(y, y) / 5) / r
+    assert relative_error(formula, numerical_jacobian(lambda v: rms_norm(v, eps=eps), x)) < 1e-7
+    with pytest.raises(ValueError, match="1-d"):
+        numerical_jacobian(lambda v: v, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="1-d array"):
+        numerical_jacobian(lambda v: np.outer(v, v), x)
+    with pytest.raises(TypeError, match="callable"):
+        numerical_jacobian(None, x)

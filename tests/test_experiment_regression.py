@@ -49,13 +49,36 @@ def test_raw_diverges_where_scaled_converges(apples):
     assert scaled.losses[-1] == pytest.approx(best, rel=1e-6)
 
 
-def test_gradient_scales_with_feature_magnitude_squared(apples):
+def test_gradient_at_zero_is_linear_in_scale_and_curvature_is_quadratic(apples):
+    """Review 1, item 3: at w = 0 the gradient is -2 mean(x y), linear in the feature's scale; at a
+    fixed error in w it is C (w - w*), and C = 2 mean(x**2) goes with the square."""
     grams, prices = apples
-    # Same error in w, feature 10x larger: gradient (= curvature * error) 100x larger.
-    r1 = regression.gradient_descent(grams, prices, 1e-9, 0, w0=0.0)
-    r10 = regression.gradient_descent(10 * grams, 10 * prices, 1e-9, 0, w0=0.0)
-    # with y scaled too, w* is unchanged, so the error at w0 = 0 is the same
-    assert r10.grad_norms[0] / r1.grad_norms[0] == pytest.approx(100.0)
+    at_zero = regression.gradient(grams, prices, 0.0)
+    assert at_zero == pytest.approx(-2 * np.mean(grams * prices))
+    assert regression.gradient(10 * grams, prices, 0.0) / at_zero == pytest.approx(10.0)
+    assert regression.curvature(10 * grams) / regression.curvature(grams) == pytest.approx(100.0)
+    w_star = np.mean(grams * prices) / np.mean(grams**2)
+    error = 1e-3
+    assert regression.gradient(grams, prices, w_star + error) == pytest.approx(regression.curvature(grams) * error)
+
+
+def test_behaviour_at_and_around_two_over_c(apples):
+    grams, prices = apples
+    x = regression.rms_scaled(grams)
+    assert regression.stable_lr(x) == 1.0
+    assert regression.behaviour(0.99, x) == "converges"
+    assert regression.behaviour(1.0, x) == "oscillates"
+    assert regression.behaviour(1.01, x) == "diverges"
+    run = regression.gradient_descent(x, prices, 1.0, 100)  # lr = 2 / C: the error flips sign
+    assert not run.diverged and run.losses.max() == pytest.approx(run.losses.min(), rel=1e-9)
+    assert run.weights[2] == pytest.approx(0.0, abs=1e-12) and run.weights[1] > 0
+    with pytest.raises(ValueError, match="lr"):
+        regression.behaviour(0.0, x)
+
+
+def test_compare_features_reports_the_behaviour():
+    result = regression.compare_features(1.0, 10)
+    assert [(r.feature, r.behaviour) for r in result.runs] == [("raw", "diverges"), ("scaled", "oscillates")]
 
 
 def test_regression_rejects_bad_input(apples):
@@ -66,3 +89,5 @@ def test_regression_rejects_bad_input(apples):
         regression.gradient_descent(grams, prices, 0.1, 2.5)
     with pytest.raises(ValueError, match="same length"):
         regression.gradient_descent(grams, prices[:3], 0.1, 10)
+    with pytest.raises(ValueError, match="same length"):
+        regression.gradient(grams, prices[:3], 0.0)

@@ -1,4 +1,4 @@
-"""rmsviz.experiments.scaling: gradient scaling laws through RMSNorm (notebook 04)."""
+"""rmsviz.experiments.scaling: how gradients change with scale through RMSNorm (notebook 04)."""
 
 import numpy as np
 import pytest
@@ -79,3 +79,23 @@ def test_gradients_at_reads_the_curves():
     assert scaling.scaling_curves(57, 0) is curves  # built once, however it is called
     with pytest.raises(ValueError, match="eps"):
         scaling.gradients_at(1.0, 1.0, 1e-4)
+
+
+def test_without_the_norm_the_local_slope_changes_so_there_is_no_power_law():
+    """Review 1, item 26: the no-norm curves go from slope 0 to slope 1 (dL/dx against c) or from 1
+    to 2 (dL/dW against c): one fitted slope over the range only averages them."""
+    by_c = scaling.sweep_input_scale(MID, norm=False)
+    dx, dW = scaling.local_slopes(MID, by_c.x), scaling.local_slopes(MID, by_c.W)
+    assert dx[0] == pytest.approx(0.0, abs=0.05) and dx[-1] == pytest.approx(1.0, abs=0.05)
+    assert dW[0] == pytest.approx(1.0, abs=0.05) and dW[-1] == pytest.approx(2.0, abs=0.05)
+    with_norm = scaling.local_slopes(MID, scaling.sweep_input_scale(MID, norm=True, eps=0.0).x)
+    np.testing.assert_allclose(with_norm, -1.0, atol=1e-9)  # a power law: the same slope everywhere
+    with pytest.raises(ValueError, match="positive"):
+        scaling.local_slopes([1.0, 2.0], [1.0, -1.0])
+
+
+def test_cosine_text_prints_what_round_off_means():
+    assert scaling.cosine_text(-7.6e-17) == "|cos| < 1e-12: orthogonal to machine precision"
+    assert scaling.cosine_text(1.3e-16) == scaling.cosine_text(-1.3e-16)
+    assert scaling.cosine_text(-0.0004) == "+0.000"  # never -0.000
+    assert scaling.cosine_text(0.1751) == "+0.175" and scaling.cosine_text(-0.161) == "-0.161"

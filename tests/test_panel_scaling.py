@@ -21,6 +21,9 @@ def test_scaling_markers_follow_c_and_delta():
     assert not np.allclose(before, panel.figure.c_line.get_ydata())
     np.testing.assert_array_equal(panel.figure.c_line.get_ydata(), panel.result.by_c.x)
     assert "cos(x, dL/dx)" in panel.readout_view.value
+    panel.update(eps=0.0)
+    assert "|cos| &lt; 1e-12: orthogonal to machine precision" in panel.readout_view.value or \
+        "|cos| < 1e-12: orthogonal to machine precision" in panel.readout_view.value
 
 
 def test_bad_arguments_raise():

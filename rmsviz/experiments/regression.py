@@ -1,16 +1,19 @@
-"""Linear regression on the apple weights by gradient descent: raw grams vs RMS-scaled grams.
+"""Linear regression on the apples' masses by gradient descent: raw grams vs RMS-scaled grams.
 
-Introduced in notebook 04. The model is ``price = w * x`` (apples sold by weight), the loss the
-mean squared error ``L(w) = mean((w x - y)**2)``. Its gradient and curvature are::
+Introduced in notebook 04. Each apple is one example with one feature, its mass x in grams; the
+model is ``price = w * x`` (w is the model weight, a price per gram), the loss the mean squared
+error ``L(w) = mean((w x - y)**2)``. Its gradient and curvature are::
 
     dL/dw   = 2 mean(x (w x - y)) = C (w - w*),     C = d2L/dw2 = 2 mean(x**2)
 
-so one step of gradient descent multiplies the error ``w - w*`` by ``(1 - lr C)``: it shrinks when
-``lr < 2 / C`` and grows (diverges) when ``lr > 2 / C``. The feature's magnitude enters squared:
-in grams, ``mean(x**2)`` is about 5e4 and the largest stable step is tiny; divided by its RMS (the
-source text's normalisation applied to the weight column, as one vector), ``mean(x**2) = 1`` and
-the largest stable step is 1. :func:`compare_features` runs both features with one learning rate,
-as notebook 04's regression panel shows them.
+so one step of gradient descent multiplies the error ``w - w*`` by ``(1 - lr C)``: the error
+shrinks when ``lr < 2 / C``, keeps its size (it flips sign every step) at ``lr = 2 / C``, and grows
+when ``lr > 2 / C``. The curvature goes with the square of the feature's scale: in grams,
+``mean(x**2)`` is about 5e4 and the largest stable step is tiny; divided by its RMS,
+``mean(x**2) = 1`` and ``2 / C = 1``. Dividing the mass column by its RMS is feature scaling
+across the examples (the apples), not RMSNorm, which works across the features of one example.
+:func:`compare_features` runs both features with one learning rate, as notebook 04's regression
+panel shows them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ __all__ = [
     "rms_scaled",
     "curvature",
     "stable_lr",
+    "gradient",
+    "BEHAVIOURS",
+    "behaviour",
     "RegressionRun",
     "gradient_descent",
     "divergence_threshold",
@@ -46,11 +52,17 @@ PRICE_PER_GRAM = 0.005
 #: A loss above this counts as diverged; the run stops there (before anything overflows).
 BLOWUP = 1e30
 
+#: Relative change of the loss that counts as round-off, not as growth (see RegressionRun.diverged).
+ROUND_OFF = 1e-9
+
+#: What gradient descent does at a given learning rate (see :func:`behaviour`).
+BEHAVIOURS = ("converges", "oscillates", "diverges")
+
 
 def apple_data(n_extra: int = 12, noise: float = 0.05, seed: int = 0):
     """The source text's four apples plus ``n_extra`` seeded ones: ``(grams, prices)``.
 
-    Extra weights are drawn uniformly in [120, 320] g and rounded to whole grams; prices are
+    Extra masses are drawn uniformly in [120, 320] g and rounded to whole grams; prices are
     ``PRICE_PER_GRAM * grams`` plus Gaussian noise of standard deviation ``noise`` dollars.
     """
     if not isinstance(n_extra, (int, np.integer)) or n_extra < 0:
@@ -82,9 +94,35 @@ def stable_lr(x) -> float:
     return 2.0 / curvature(x)
 
 
+def gradient(x, y, w: float) -> float:
+    """``dL/dw = 2 mean(x (w x - y))`` at the model weight ``w``.
+
+    At ``w = 0`` this is ``-2 mean(x y)``: linear in the scale of x. At a fixed error ``w - w*`` it
+    is ``C (w - w*)``, and C goes with the square of the scale.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x and y must be 1-d arrays of the same length, got {x.shape} and {y.shape}")
+    return 2.0 * float(np.mean(x * (w * x - y)))
+
+
+def behaviour(lr: float, x) -> str:
+    """What gradient descent does with this learning rate, from the factor ``|1 - lr C|`` that
+    multiplies the error every step: ``"converges"`` (below 1), ``"oscillates"`` (1 up to
+    round-off: lr = 2 / C, the error flips sign and keeps its size, so the loss stays where it
+    started) or ``"diverges"`` (above 1)."""
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr}")
+    factor = abs(1.0 - lr * curvature(x))
+    if abs(factor - 1.0) <= ROUND_OFF:
+        return "oscillates"
+    return "converges" if factor < 1.0 else "diverges"
+
+
 @dataclass(frozen=True)
 class RegressionRun:
-    """One gradient-descent run: arrays indexed by step (0 = before the first update)."""
+    """One gradient-descent run: arrays indexed by step (0 = before the first update); ``weights``
+    holds the model weight w, ``grad_norms`` the size |dL/dw|."""
 
     lr: float
     weights: np.ndarray
@@ -94,8 +132,10 @@ class RegressionRun:
 
     @property
     def diverged(self) -> bool:
-        """True when the loss grew: it blew up, or ended above where it started."""
-        return self.diverged_at is not None or bool(self.losses[-1] > self.losses[0])
+        """True when the loss grew: it blew up, or ended above where it started by more than
+        round-off (a relative 1e-9, so that lr = 2 / C, where the loss does not change up to the last
+        bit, does not count as growth on one CPU and not on another)."""
+        return self.diverged_at is not None or bool(self.losses[-1] > self.losses[0] * (1 + ROUND_OFF))
 
 
 def gradient_descent(x, y, lr: float, steps: int, w0: float = 0.0) -> RegressionRun:
@@ -132,7 +172,11 @@ def gradient_descent(x, y, lr: float, steps: int, w0: float = 0.0) -> Regression
 
 
 def divergence_threshold(x, y, lrs, steps: int = 100) -> float:
-    """The smallest learning rate in ``lrs`` (sorted) whose run diverges; ``inf`` if none does."""
+    """The smallest learning rate in ``lrs`` (sorted) whose run diverges; ``inf`` if none does.
+
+    A scan only finds the grid point at or just above ``2 / C``: on a log grid with ratio q between
+    neighbours, the answer lies in ``[2 / C, q * 2 / C]``.
+    """
     for lr in np.sort(np.asarray(lrs, dtype=float)):
         if gradient_descent(x, y, float(lr), steps).diverged:
             return float(lr)
@@ -141,10 +185,12 @@ def divergence_threshold(x, y, lrs, steps: int = 100) -> float:
 
 @dataclass(frozen=True)
 class FeatureRun:
-    """One feature (a key of :data:`SERIES`), its largest stable learning rate, and its run."""
+    """One feature (a key of :data:`SERIES`), its largest stable learning rate, what gradient
+    descent does at the chosen learning rate (one of :data:`BEHAVIOURS`), and its run."""
 
     feature: str
     stable_lr: float
+    behaviour: str
     run: RegressionRun
 
 
@@ -166,7 +212,8 @@ def compare_features(lr: float, steps: int, features=SERIES, seed: int = 0) -> R
         raise ValueError(f"features must be taken from {SERIES}, got {sorted(unknown)}")
     grams, prices = apple_data(seed=seed)
     data = {"raw": grams, "scaled": rms_scaled(grams)}
-    runs = tuple(FeatureRun(feature=f, stable_lr=stable_lr(data[f]), run=gradient_descent(data[f], prices, lr, steps))
+    runs = tuple(FeatureRun(feature=f, stable_lr=stable_lr(data[f]), behaviour=behaviour(lr, data[f]),
+                            run=gradient_descent(data[f], prices, lr, steps))
                  for f in features)
     return RegressionComparison(lr=float(lr), steps=int(steps), runs=runs)
 

@@ -1,7 +1,7 @@
-"""Scaling laws of gradients through RMSNorm: ``y = RMSNorm(W x) * g`` with an MSE loss on y.
+"""How gradients change with scale through RMSNorm: ``y = RMSNorm(W x) * g``, MSE loss on y.
 
-Introduced in notebook 04 (DESIGN.md section 2). With ``h = W x``, ``r = sqrt(mean(h**2) + eps)``
-and the Jacobian ``J = (I - hhat hhat^T / n) / r`` of the norm:
+Introduced in notebook 04 (DESIGN.md section 2). With ``h = W x``, ``r = sqrt(mean(h**2) + eps)``,
+``hhat = h / r`` and the Jacobian ``J = (I - hhat hhat^T / n) / r`` of the norm (without its gain):
 
 * scaling the input ``x -> c x`` scales h and r by c (eps = 0) and leaves y, hence dL/dy, unchanged,
   so ``dL/dx = W^T J dL/dy`` shrinks as ``1/c`` while ``dL/dW = (J dL/dy) x^T`` is invariant;
@@ -9,9 +9,11 @@ and the Jacobian ``J = (I - hhat hhat^T / n) / r`` of the norm:
   (the paper's implicit learning-rate adaptation, Eqs. 8-10); ``dL/dg = dL/dy * hhat`` is invariant;
 * ``J h = h eps / (mean(h**2) + eps) / r``: zero at eps = 0, so ``x . dL/dx = h . dL/dh = 0``
   (no gradient along x); with eps > 0 the norm stops normalising once ``mean(h**2) << eps``, and the
-  ``1/c`` law bends flat at small scales.
+  ``1/c`` law gives way to a flat curve (slope 0) at small scales.
 
-Without the norm (``y = (W x) * g``) the gradients grow with the scale instead.
+Without the norm (``y = (W x) * g``) the gradients grow with the scale instead, and not as a power
+law: ``dL/dy = 2 (c (W x) * g - t) / m`` is a constant plus a term proportional to c, so the local
+log-log slope of ``|dL/dx|`` goes from 0 (small c) to 1 (large c) (:func:`local_slopes`).
 :func:`gradients_at` is what notebook 04's scaling panel shows: the gradient norms at one c and one
 delta, read off the curves of :func:`scaling_curves` (computed once).
 """
@@ -24,10 +26,11 @@ from functools import lru_cache
 import numpy as np
 
 from rmsviz.experiments.layers import linear, linear_backward, mse, mse_backward
+from rmsviz.i18n import _
 from rmsviz.norms import rms_norm, rms_norm_backward
 
 __all__ = ["ScalingProblem", "make_problem", "Gradients", "gradients", "GradientSweep", "sweep_input_scale",
-           "sweep_weight_scale", "fitted_slope", "Orthogonality", "orthogonality", "EPS_CHOICES", "C_RANGE",
+           "sweep_weight_scale", "fitted_slope", "local_slopes", "Orthogonality", "cosine_text", "orthogonality", "EPS_CHOICES", "C_RANGE",
            "DELTA_RANGE", "ScalingCurves", "scaling_curves", "ScalingResult", "gradients_at"]
 
 #: The eps values the panel offers.
@@ -135,6 +138,33 @@ def fitted_slope(scales, values) -> float:
     if np.any(scales <= 0) or np.any(values <= 0):
         raise ValueError("a log-log slope needs positive scales and values")
     return float(np.polyfit(np.log10(scales), np.log10(values), 1)[0])
+
+
+def local_slopes(scales, values) -> np.ndarray:
+    """The slope of ``log10(values)`` against ``log10(scales)`` at every point (``np.gradient``).
+
+    A power law ``values = a * scales**k`` has the same slope k everywhere; a curve whose local
+    slope changes along the range is not a power law, and one fitted slope only averages it.
+    """
+    scales, values = np.asarray(scales, dtype=float), np.asarray(values, dtype=float)
+    if scales.ndim != 1 or scales.shape != values.shape or scales.size < 2:
+        raise ValueError("scales and values must be 1-d arrays of the same length (at least 2)")
+    if np.any(scales <= 0) or np.any(values <= 0):
+        raise ValueError("a log-log slope needs positive scales and values")
+    return np.gradient(np.log10(values), np.log10(scales))
+
+
+#: Below this, a cosine between a gradient and its input is round-off (about 1e-16 in float64).
+COSINE_ROUND_OFF = 1e-12
+
+
+def cosine_text(cosine: float) -> str:
+    """A cosine as a reader should see it: ``"|cos| < 1e-12: orthogonal to machine precision"``
+    when it is round-off (its digits and sign change from one CPU to another), else 3 decimals
+    (``+0.000``, never ``-0.000``)."""
+    if abs(cosine) < COSINE_ROUND_OFF:
+        return _("|cos| < 1e-12: orthogonal to machine precision")
+    return f"{round(cosine, 3) + 0.0:+.3f}"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ canvas), so it is never registered globally, never leaks and never appears as a 
 Static parts (axes, ticks, labels, reference lines) are drawn once into a cached background; the
 artists that move are marked with :meth:`LiveFigure.moving` and are the only ones drawn on each
 update (blitting). A change to the static parts (new axis limits) calls :meth:`invalidate`.
+A figure with a few static states (an x-range that follows a control, a heading that names a
+choice) keeps one background per state with :meth:`use_background`: each is drawn once.
 
 A subclass (``<Topic>Figure`` in ``rmsviz/panels/<topic>.py``) draws and never computes:
 
@@ -39,6 +41,8 @@ class LiveFigure:
                 tidy(ax)
         self._moving: list = []
         self._background = None
+        self._backgrounds: dict = {}  # static state -> its background (use_background)
+        self._background_key = None
 
     def moving(self, *artists):
         """Mark artists as redrawn on every update (not part of the cached background)."""
@@ -54,6 +58,21 @@ class LiveFigure:
     def invalidate(self):
         """Forget the cached background: the next render redraws everything (new limits, labels)."""
         self._background = None
+        self._backgrounds.clear()
+
+    def use_background(self, key):
+        """Blit over the background kept for the static state ``key`` (any hashable value).
+
+        Set the static artists for that state first (limits, texts). A state seen before costs
+        nothing; a new one is drawn in full at the next render and kept. The layout stays the one
+        of the first draw.
+        """
+        if key == self._background_key:
+            return
+        if self._background is not None:
+            self._backgrounds[self._background_key] = self._background
+        self._background_key = key
+        self._background = self._backgrounds.get(key)
 
     def render(self) -> np.ndarray:
         """Draw and return the RGBA pixels (H, W, 4); only the moving artists when possible."""

@@ -19,6 +19,7 @@ from rmsviz.experiments.scaling import (
     EPS_CHOICES,
     ScalingCurves,
     ScalingResult,
+    cosine_text,
     gradients_at,
     scaling_curves,
 )
@@ -29,33 +30,39 @@ from rmsviz.style import COLORS
 
 __all__ = ["ScalingFigure", "ScalingPanel"]
 
+#: Font sizes in points at the figure's 100 dpi (12 pt = 17 px): readable on a projector.
+TICKS, LABELS = 11, 12
+
 
 class ScalingFigure(LiveFigure):
     """Log-log gradient norms against c (left) and delta (right), with and without RMSNorm, drawn
     from ``curves`` (the eps = 0 curves first)."""
 
     def __init__(self, curves: ScalingCurves):
-        super().__init__(1, 2, figsize=(9.0, 3.5), dpi=90)
+        super().__init__(1, 2, figsize=(9.0, 3.5), dpi=100)
         cs, deltas = curves.cs, curves.deltas
         ax_c, ax_d = self.axes
         for ax in self.axes:
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_ylim(1e-4, 1e6)
+            ax.set_xticks([1e-4, 1e-2, 1e0, 1e2])
+            ax.set_yticks([1e-4, 1e-2, 1e0, 1e2, 1e4, 1e6])
+            ax.tick_params(labelsize=TICKS)
         base = curves.by_c[0.0]
         ax_c.set_xlim(*C_RANGE)
-        ax_c.set_title(_("input scale c:  x → c x"))
-        ax_c.set_xlabel("c")
+        ax_c.set_title(_("input scale c:  x → c x"), fontsize=LABELS)
+        ax_c.set_xlabel("c", fontsize=LABELS)
         ax_c.plot(cs, base.x[np.argmin(abs(cs - 1))] / cs, color="k", ls=":", lw=1.2, label="1/c")
         ax_c.plot(cs, curves.by_c_none.x, color=COLORS["none"], lw=2, label=_("|dL/dx| no norm"))
         (self.c_line,) = ax_c.plot(cs, base.x, color=COLORS["rmsnorm"], lw=2, label=_("|dL/dx| RMSNorm"))
         self.moving(self.c_line)
         self.c_marks = self.moving(*ax_c.plot([1, 1], [1, 1], "o", color=COLORS["highlight"], ms=7))
-        ax_c.legend(loc="upper right", frameon=False, fontsize=8)
+        ax_c.legend(loc="upper right", frameon=False, fontsize=TICKS)
 
         ax_d.set_xlim(*DELTA_RANGE)
-        ax_d.set_title(_("weight scale δ:  W → δ W"))
-        ax_d.set_xlabel("δ")
+        ax_d.set_title(_("weight scale δ:  W → δ W"), fontsize=LABELS)
+        ax_d.set_xlabel("δ", fontsize=LABELS)
         dbase = curves.by_delta[0.0]
         ax_d.plot(deltas, dbase.W[np.argmin(abs(deltas - 1))] / deltas, color="k", ls=":", lw=1.2,
                   label="1/δ")
@@ -66,7 +73,7 @@ class ScalingFigure(LiveFigure):
                                     label=_("|dL/dg| RMSNorm"))
         self.moving(self.dW_line, self.dg_line)
         self.d_marks = self.moving(*ax_d.plot([1, 1, 1], [1, 1, 1], "o", color=COLORS["highlight"], ms=7))
-        ax_d.legend(loc="upper right", frameon=False, fontsize=8)
+        ax_d.legend(loc="upper right", frameon=False, fontsize=TICKS)
 
     def update(self, result: ScalingResult):
         """The curves for the result's eps and the markers at c and delta."""
@@ -78,7 +85,7 @@ class ScalingFigure(LiveFigure):
 
 
 class ScalingPanel(Panel):
-    """Drag c and delta along log-log axes; pick eps to see where the 1/c law bends."""
+    """Drag c and delta along log-log axes; pick eps to see where the curve leaves the 1/c line."""
 
     title = N_("gradient scaling through RMSNorm")
 
@@ -113,7 +120,7 @@ class ScalingPanel(Panel):
                  "(eps / (mean(h²) + eps) = {fraction})<br>δ = {delta}: |dL/dW| = {dW_norm} with "
                  "RMSNorm, {dW_none} without; |dL/dg| = {dg_norm}").format(
             c=f"{result.c:.2e}", dx_norm=f"{result.dx_norm:.3g}", dx_none=f"{result.dx_none:.3g}",
-            cosine=f"{orth.cosine:+.2e}", fraction=f"{orth.predicted_fraction:.2e}",
+            cosine=cosine_text(orth.cosine), fraction=f"{orth.predicted_fraction:.2e}",
             delta=f"{result.delta:.2e}", dW_norm=f"{result.dW_norm:.3g}", dW_none=f"{result.dW_none:.3g}",
             dg_norm=f"{result.dg_norm:.3g}")
 
