@@ -79,8 +79,8 @@ def test_bare_formulas_match_rmsviz_norms():
 
 
 def test_training_is_deterministic():
-    first = training._train.__wrapped__("rmsnorm", 2, (0.125, 1.0), 30, 16, 0)
-    second = training._train.__wrapped__("rmsnorm", 2, (0.125, 1.0), 30, 16, 0)
+    first = training._train.__wrapped__("rmsnorm", 2, (0.125, 1.0), 30, 16, 0, 1)
+    second = training._train.__wrapped__("rmsnorm", 2, (0.125, 1.0), 30, 16, 0, 1)
     np.testing.assert_array_equal(first.losses, second.losses)
     np.testing.assert_array_equal(first.diverged_at, second.diverged_at)
 
@@ -118,6 +118,20 @@ def test_learning_rates_train_side_by_side_as_they_would_alone():
     both = training.train("layernorm", 1, lrs=[0.03125, 0.5], steps=40)
     alone = training.train("layernorm", 1, lrs=[0.5], steps=40)
     np.testing.assert_allclose(both.losses[1], alone.losses[0], rtol=1e-9)
+
+
+def test_one_weight_draw_per_copy():
+    draws = training.init_params(2, copies=3, seed=(1, 5, 9))
+    for k, seed in enumerate((1, 5, 9)):
+        alone = training.init_params(2, seed=seed)
+        for a, b in zip(draws.arrays(), alone.arrays()):
+            np.testing.assert_array_equal(a[k], b[0])
+    run = training.train("rmsnorm", 1, lrs=[0.125, 0.125], steps=20, init_seed=(1, 2))
+    first = training.train("rmsnorm", 1, lrs=[0.125], steps=20, init_seed=1)
+    np.testing.assert_allclose(run.losses[0], first.losses[0], rtol=1e-9)
+    assert not np.allclose(run.losses[0, 1:], run.losses[1, 1:])
+    with pytest.raises(ValueError, match="one seed per learning rate"):
+        training.train("rmsnorm", 1, lrs=[0.125], init_seed=(1, 2))
 
 
 def test_results_are_read_only_and_cached():
