@@ -27,21 +27,21 @@ def test_controls_update_the_figure_in_place():
 def test_no_new_figure_or_artist_per_move():
     panel = TrainingPanel(depth=1)
     artists = len(panel.figure.fig.findobj())
-    for lr in (0.0078125, 0.5, 2.0, 0.125):
+    for lr in (0.015625, 0.5, 1.0, 0.125):
         panel.controls["lr"].value = lr
     panel.controls["norm"].value = "layernorm"
     assert len(panel.figure.fig.findobj()) == artists
 
 
 def test_a_diverged_run_is_marked_at_the_ceiling():
-    panel = TrainingPanel(lr=2.0, depth=1, norm="none")
+    panel = TrainingPanel(lr=1.0, depth=1, norm="none")
     run, k = panel.result.run, panel.result.index
     stop = run.diverged_at[k]
     assert stop >= 0
     xs, ys = panel.figure.stops["none"].get_data()
     assert list(xs) == [stop] and ys[0] == pytest.approx(training.DIVERGED * training.initial_loss())
     crosses = panel.figure.crosses["none"].get_data()[0]
-    assert 2.0 in list(crosses)
+    assert 1.0 in list(crosses)
     assert "diverged at step" in panel.readout_view.value
 
 
@@ -63,7 +63,7 @@ def test_an_off_grid_value_snaps_to_the_nearest_grid_point():
 
 
 def test_bad_arguments_raise():
-    with pytest.raises(ValueError, match="between 0.0078125 and 2"):
+    with pytest.raises(ValueError, match="between 0.015625 and 1"):
         TrainingPanel(lr=4.0)
     with pytest.raises(ValueError, match="depth must be between 1 and 8"):
         TrainingPanel(depth=9)

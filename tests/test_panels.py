@@ -87,7 +87,7 @@ OUT_OF_RANGE = [
     ("RMSPanel", dict(x=[11.0, 0.0]), r"\[-10.0, 10.0\]"),
     ("SpherePanel", dict(x=[0.0, 0.0, 4.0]), r"\[-3.0, 3.0\]"),
     ("ShiftScalePanel", dict(max_shift=0.0), "between 0.25 and 1000"),
-    ("TrainingPanel", dict(lr=1e-4), "between 0.0078125 and 2"),
+    ("TrainingPanel", dict(lr=1e-4), "between 0.015625 and 1"),
 ]
 
 
