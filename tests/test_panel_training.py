@@ -17,7 +17,7 @@ def test_controls_update_the_figure_in_place():
     assert panel.result.lr == 0.0625
     assert list(panel.figure.chosen_lr.get_xdata()) == [0.0625, 0.0625]
     panel.update(depth=1)
-    assert panel.result.depth == 1 and "depth 1" in panel.figure.loss_title.get_text()
+    assert panel.result.depth == 1 and "depth 1, learning rate 0.0625" in panel.readout_view.value
     panel.update(norm="none")
     assert panel.figure.halo_curve.get_color() == panel.figure.curves["none"].get_color()
     np.testing.assert_array_equal(panel.figure.halo_curve.get_ydata(), panel.figure.curves["none"].get_ydata())
