@@ -53,7 +53,8 @@ def test_readout_gives_the_verdict_and_the_largest_stable_learning_rates():
     assert f"{run.final_losses[k]:.3g} at the end" in text and "stable" in text
     for norm, label in (("none", "no norm"), ("layernorm", "LayerNorm"), ("rmsnorm", "RMSNorm")):
         assert f"{label} {training.train(norm, 1).largest_stable_lr:g}" in text
-    assert repr(panel) == "<training with and without the norm panel: learning rate = 0.25, depth = 1, norm = layernorm>"
+    assert repr(panel) == ("<training with and without the norm panel: learning rate = 0.25, depth = 1, "
+                           "norm = layernorm>")
 
 
 def test_an_off_grid_value_snaps_to_the_nearest_grid_point():

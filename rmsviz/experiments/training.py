@@ -16,7 +16,7 @@ block: none, LayerNorm or RMSNorm, without gain or bias, eps = 1e-6)::
     out = norm(h_L) @ V + c                            (the read-out; V and c start at 0)
     loss = mean((out - y)**2)                           (over the batch and the outputs)
 
-The norms have no gain or bias: the linear layer right after each norm can take them in
+The norms have no gain or bias: the linear layer right after each norm can absorb them
 (``(u * g) @ W = u @ (diag(g) W)``; a bias after the norm shifts ``z`` like ``b1``). The read-out
 starts at 0, so every run starts from the same loss, ``mean(y**2)`` on the first batch.
 
@@ -35,7 +35,7 @@ To be fast, :func:`train` trains one copy of the model per learning rate of ``lr
 *Stable* has one precise meaning here: the run never diverged (its loss stayed finite and at most
 ``DIVERGED`` times the initial loss, at every step), and its final loss (the mean of the last
 ``FINAL_WINDOW`` steps) is below its initial loss. A diverged run stops at the step where it
-diverged (its later losses are NaN). :attr:`TrainingRun.largest_stable_lr` is the largest stable
+diverged (its losses after that step are NaN). :attr:`TrainingRun.largest_stable_lr` is the largest stable
 learning rate of the grid, so it is known to within one grid step (a factor of 2 on ``LR_GRID``).
 """
 
@@ -52,9 +52,10 @@ from rmsviz.norms import layer_norm, layer_norm_backward, rms_norm, rms_norm_bac
 __all__ = [
     "NORMS", "D_IN", "WIDTH", "HIDDEN", "D_OUT", "BATCH", "STEPS", "DEPTHS", "MAX_DEPTH", "LR_GRID",
     "GRID_STEP", "DIVERGED", "FINAL_WINDOW", "EPS",
-    "Task", "make_task", "initial_loss", "Params", "init_params", "loss_and_grads", "stream_mean_squares", "stream_growth", "gradient_check",
-    "TrainingRun", "train", "snap_lr",
-    "TrainingView", "training_at", "stable_lr_table", "StepTiming", "time_steps",
+    "Task", "make_task", "initial_loss", "Params", "init_params", "loss_and_grads",
+    "stream_mean_squares", "stream_growth", "gradient_check",
+    "TrainingRun", "train", "snap_lr", "TrainingView", "training_at", "stable_lr_table",
+    "StepTiming", "time_steps",
 ]
 
 NORMS = ("none", "layernorm", "rmsnorm")
@@ -559,8 +560,8 @@ def time_steps(depth: int = 4, batch: int = BATCH, lr: float = 0.0625, repeats: 
 
     Each (kernel, norm) is timed in ``repeats`` rounds of ``number`` steps, the norms interleaved,
     so a slow moment of the machine hits all of them; the fastest round counts (other programs on
-    the machine only ever add time, as Python's ``timeit`` documentation explains). The norm alone is one forward and one backward call
-    on a (batch, WIDTH) array, as in one block.
+    the machine only ever add time, as Python's ``timeit`` documentation explains). The norm alone
+    is one forward and one backward call on a (batch, WIDTH) array, as in one block.
     """
     depth = _check_int("depth", depth, 1)
     batch = _check_int("batch", batch, 1)
