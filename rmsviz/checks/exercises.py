@@ -374,17 +374,19 @@ EXERCISES.update({
 # Notebook 06
 
 
-def _trained_numbers(depth: int, norm_params_per_feature: int = 0) -> float:
-    """Weights and biases of notebook 06's model of this depth (one copy), plus any per-norm parameters."""
-    count = sum(a[0].size for a in training.init_params(depth).arrays())
-    return float(count + norm_params_per_feature * (depth + 1) * training.WIDTH)
-
-
-def _without(depth: int, *names: str) -> float:
+def _trained_numbers(depth: int, per_norm: int = 0, leave_out: tuple = ()) -> float:
+    """Weights and biases of notebook 06's model of this depth (one copy), without the arrays named in
+    ``leave_out`` (``Params`` field names), plus ``per_norm`` parameters per feature in each of its norms."""
     params = training.init_params(depth)
-    left_out = sum(a[0].size for name in names for a in
-                   (getattr(params, name) if isinstance(getattr(params, name), list) else [getattr(params, name)]))
-    return _trained_numbers(depth) - left_out
+    count = 0
+    for name in ("w_in", "w1", "b1", "w2", "b2", "v", "c"):
+        if name not in leave_out:
+            value = getattr(params, name)
+            count += sum(a[0].size for a in (value if isinstance(value, list) else [value]))
+    return float(count + per_norm * (depth + 1) * training.WIDTH)
+
+
+_NO_NORM_PARAMETERS = N_("the norms in this model have no gain and no bias: the next linear layer can absorb them.")
 
 
 def _stable_lr_depth(depth: int) -> float:
@@ -398,17 +400,15 @@ EXERCISES.update({
         answer=lambda: _trained_numbers(4),
         mistakes=[
             Mistake(N_("the weights without the biases"), N_("count b1 and b2 in every block, and c in the read-out."),
-                    value=lambda: _without(4, "b1", "b2", "c")),
-            Mistake(N_("the count with a gain in every norm"),
-                    N_("the norms in this model have no gain and no bias: the next linear layer can absorb them."),
-                    value=lambda: _trained_numbers(4, 1)),
-            Mistake(N_("the count with a gain and a bias in every norm"),
-                    N_("the norms in this model have no gain and no bias: the next linear layer can absorb them."),
-                    value=lambda: _trained_numbers(4, 2)),
+                    value=lambda: _trained_numbers(4, leave_out=("b1", "b2", "c"))),
+            Mistake(N_("the count with a gain in every norm"), _NO_NORM_PARAMETERS,
+                    value=lambda: _trained_numbers(4, per_norm=1)),
+            Mistake(N_("the count with a gain and a bias in every norm"), _NO_NORM_PARAMETERS,
+                    value=lambda: _trained_numbers(4, per_norm=2)),
             Mistake(N_("the count without W_in"), N_("W_in (16 × 32) is trained too."),
-                    value=lambda: _without(4, "w_in")),
+                    value=lambda: _trained_numbers(4, leave_out=("w_in",))),
             Mistake(N_("the count without the read-out"), N_("V (32 × 4) and c (4) are trained too."),
-                    value=lambda: _without(4, "v", "c")),
+                    value=lambda: _trained_numbers(4, leave_out=("v", "c"))),
         ],
         hint=N_("W_in has 16 × 32 numbers; each block has W1 (32 × 32), b1 (32), W2 (32 × 32) and b2 (32); "
                 "the read-out has V (32 × 4) and c (4)."),
