@@ -202,6 +202,33 @@ def test_05_2_named_mistakes():
     assert np.isfinite(np.float16(255.875) ** 2)
 
 
+def test_06_1_counts_every_weight_and_bias():
+    assert check("06.1", 9092) and check("06.1", 9092.0)
+    assert "biases" in check("06.1", 8832).message
+    assert "no gain" in check("06.1", 9092 + 5 * 32).message
+    assert "no gain" in check("06.1", 9092 + 5 * 64).message
+    assert "W_in" in check("06.1", 9092 - 16 * 32).message
+    assert "read-out" in check("06.1", 9092 - 32 * 4 - 4).message
+    assert not check("06.1", 9093)
+
+
+def test_06_2_the_stream_grows_by_a_half_per_block_with_a_norm():
+    assert check("06.2", 7) and check("06.2", 7.05)
+    assert "without a norm" in check("06.2", 1.5**12).message
+    assert "starts at" in check("06.2", 6).message
+    assert "half" in check("06.2", 13).message
+    assert "never normalised" in check("06.2", 1).message
+
+
+def test_06_3_is_read_from_the_run_at_depth_3():
+    from rmsviz.experiments import training
+
+    right = training.train("rmsnorm", 3).largest_stable_lr
+    assert check("06.3", right)
+    assert "diverged" in check("06.3", 2 * right).message
+    assert not check("06.3", right / 2)
+
+
 def test_05_3():
     assert check("05.3", 256)
     assert "fraction" in repr(check("05.3", 25600))

@@ -19,7 +19,8 @@ PANELS = available_panels()
 def test_every_panel_is_found_and_re_exported():
     names = {cls.__name__ for cls in PANELS}
     assert names == {"ApplesPanel", "DeepStackPanel", "EpsPanel", "PartialPanel", "PrecisionPanel",
-                     "RegressionPanel", "RMSPanel", "ScalingPanel", "ShiftScalePanel", "SpherePanel"}
+                     "RegressionPanel", "RMSPanel", "ScalingPanel", "ShiftScalePanel", "SpherePanel",
+                     "TrainingPanel"}
     for cls in PANELS:
         assert getattr(rmsviz.panels, cls.__name__) is cls and cls.__name__ in rmsviz.panels.__all__
 
@@ -86,6 +87,7 @@ OUT_OF_RANGE = [
     ("RMSPanel", dict(x=[11.0, 0.0]), r"\[-10.0, 10.0\]"),
     ("SpherePanel", dict(x=[0.0, 0.0, 4.0]), r"\[-3.0, 3.0\]"),
     ("ShiftScalePanel", dict(max_shift=0.0), "between 0.25 and 1000"),
+    ("TrainingPanel", dict(lr=1e-4), "between 0.015625 and 1"),
 ]
 
 

@@ -18,7 +18,7 @@ from rmsviz.checks.text_errors import TextErrorsExercise
 from rmsviz.checks.usual_mistakes import backward_mistakes, norm_mistakes, rms_mistakes, trial_inputs
 from rmsviz.audit import audit_steps
 from rmsviz.examples import APPLE_WEIGHTS_G, TRAY_G
-from rmsviz.experiments import precision, regression
+from rmsviz.experiments import precision, regression, training
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, partial_count, rms, rms_norm, rms_norm_backward
 
@@ -432,6 +432,92 @@ EXERCISES.update({
         ],
         hint=N_("k = ceil(n × p) with p as a fraction."),
         atol=0.0, rtol=0.0,
+    ),
+})
+
+
+# ----------------------------------------------------------------------------------------------
+# Notebook 06
+
+
+def _trained_numbers(depth: int, per_norm: int = 0, leave_out: tuple = ()) -> float:
+    """Weights and biases of notebook 06's model of this depth (one copy), without the arrays named in
+    ``leave_out`` (``Params`` field names), plus ``per_norm`` parameters per feature in each of its norms."""
+    params = training.init_params(depth)
+    count = 0
+    for name in ("w_in", "w1", "b1", "w2", "b2", "v", "c"):
+        if name not in leave_out:
+            value = getattr(params, name)
+            count += sum(a[0].size for a in (value if isinstance(value, list) else [value]))
+    return float(count + per_norm * (depth + 1) * training.WIDTH)
+
+
+_NO_NORM_PARAMETERS = N_("the norms in this model have no gain and no bias: the next linear layer can absorb them.")
+
+
+def _stable_lr_depth(depth: int) -> float:
+    return float(training.train("rmsnorm", depth).largest_stable_lr)
+
+
+EXERCISES.update({
+    "06.1": NumberExercise(
+        question=N_("notebook 06's model with depth L = 4: how many numbers does SGD train (every weight and "
+                    "every bias)?"),
+        answer=lambda: _trained_numbers(4),
+        mistakes=[
+            Mistake(N_("the weights without the biases"), N_("count b1 and b2 in every block, and c in the read-out."),
+                    value=lambda: _trained_numbers(4, leave_out=("b1", "b2", "c"))),
+            Mistake(N_("the count with a gain in every norm"), _NO_NORM_PARAMETERS,
+                    value=lambda: _trained_numbers(4, per_norm=1)),
+            Mistake(N_("the count with a gain and a bias in every norm"), _NO_NORM_PARAMETERS,
+                    value=lambda: _trained_numbers(4, per_norm=2)),
+            Mistake(N_("the count without W_in"), N_("W_in (16 × 32) is trained too."),
+                    value=lambda: _trained_numbers(4, leave_out=("w_in",))),
+            Mistake(N_("the count without the read-out"), N_("V (32 × 4) and c (4) are trained too."),
+                    value=lambda: _trained_numbers(4, leave_out=("v", "c"))),
+        ],
+        hint=N_("W_in has 16 × 32 numbers; each block has W1 (32 × 32), b1 (32), W2 (32 × 32) and b2 (32); "
+                "the read-out has V (32 × 4) and c (4)."),
+        atol=0.0, rtol=0.0,
+    ),
+    "06.2": NumberExercise(
+        question=N_("with a norm in every block, the stream starts with mean(h_0²) = 1. On average, what is "
+                    "mean(h_12²) after 12 blocks?"),
+        answer=lambda: 1.0 + 12 / 2,
+        mistakes=[
+            Mistake(N_("1.5 to the power 12, the law without a norm"),
+                    N_("with a norm, every block sees an input u with mean(u²) = 1, whatever the size of h: "
+                       "each block adds the same amount."),
+                    value=lambda: 1.5**12),
+            Mistake(N_("12 × 0.5, without the start"), N_("the stream starts at mean(h_0²) = 1: add that."),
+                    value=lambda: 12 / 2),
+            Mistake(N_("1 + 12, a whole 1 per block"),
+                    N_("ReLU keeps half of the mean square of its input on average, so a block adds 0.5, not 1."),
+                    value=lambda: 13.0),
+            Mistake(N_("1, as if the norm normalised the stream"),
+                    N_("the norm normalises the block's input u; the stream h itself is never normalised, and "
+                       "every block adds to it."),
+                    value=lambda: 1.0),
+        ],
+        hint=N_("the norm makes mean(u²) = 1 for the block's input u; each block adds mean(u²) / 2 to mean(h²)."),
+        atol=0.0, rtol=0.02,
+    ),
+    "06.3": NumberExercise(
+        question=N_("train the RMSNorm model at depth 3 with training.train(\"rmsnorm\", 3). What is its "
+                    "largest stable learning rate on the grid?"),
+        answer=lambda: _stable_lr_depth(3),
+        mistakes=[
+            Mistake(N_("the smallest learning rate that diverged"),
+                    N_("a run that diverged is not stable: take the grid point just below it."),
+                    value=lambda: 2.0 * _stable_lr_depth(3)),
+            Mistake(N_("the value at depth 4, from the table"),
+                    N_("the question is about depth 3: run training.train(\"rmsnorm\", 3) and read "
+                       "largest_stable_lr."),
+                    value=lambda: _stable_lr_depth(4)),
+        ],
+        hint=N_("run = training.train(\"rmsnorm\", 3), then look at run.largest_stable_lr (or at run.stable "
+                "and run.lrs)."),
+        atol=0.0, rtol=1e-6,
     ),
 })
 

@@ -28,6 +28,7 @@ from rmsviz.panels.rms import RMSPanel
 from rmsviz.panels.scaling import ScalingPanel
 from rmsviz.panels.shift_scale import ShiftScalePanel
 from rmsviz.panels.sphere import SpherePanel
+from rmsviz.panels.training import TrainingPanel
 
 __all__ = [
     "Panel",
@@ -42,6 +43,7 @@ __all__ = [
     "ScalingPanel",
     "ShiftScalePanel",
     "SpherePanel",
+    "TrainingPanel",
 ]
 
 
