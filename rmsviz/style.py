@@ -34,8 +34,9 @@ from types import MappingProxyType
 from rmsviz.i18n import N_, _
 
 __all__ = ["COLORS", "COLOR_GROUPS", "MIN_COLOR_DISTANCE", "STYLES", "FigureStyle", "current_style",
-           "enforce_floors", "finish", "get_style", "in_current_style", "mark", "set_style", "style_of",
-           "styled", "tidy"]
+           "drawn_lines", "enforce_floors", "finish", "get_style", "has_marker", "has_stroke",
+           "in_current_style", "mark", "overlapping_tick_labels", "set_style", "style_of", "styled",
+           "tidy"]
 
 COLORS = {
     "x": "#0072B2",          # input values (blue)
@@ -244,6 +245,40 @@ def enforce_floors(fig, style: FigureStyle) -> None:
             line.set_linewidth(style.min_line)
         if has_marker(line) and line.get_markersize() < style.min_marker:
             line.set_markersize(style.min_marker)
+    if style.min_text:
+        with style.context():
+            _turn_crowded_tick_labels(fig)
+
+
+def overlapping_tick_labels(axis, renderer) -> list[tuple[str, str]]:
+    """Pairs of neighbouring tick labels of ``axis`` (an x or y axis) that overlap when drawn.
+
+    Call it inside the figure's style (``style.context()``): matplotlib places the ticks again
+    when asked for their labels, by the rc parameters in force."""
+    boxes = [(label.get_text(), label.get_window_extent(renderer)) for label in axis.get_ticklabels()
+             if label.get_visible() and label.get_text().strip()]
+    along = "x" if axis.axis_name == "x" else "y"
+    boxes.sort(key=lambda item: getattr(item[1], along + "0"))
+    return [(a, b) for (a, box_a), (b, box_b) in zip(boxes, boxes[1:])
+            if getattr(box_a, along + "1") > getattr(box_b, along + "0") + 0.5]
+
+
+def _turn_crowded_tick_labels(fig) -> None:
+    """Turn the x tick labels of an axes whose labels overlap (long category names in large type)
+    by 30, then 45 degrees, until they are apart. Draws the figure (not on screen). Labels still
+    crowded at 45 degrees are the figure's to shorten (``tests/test_style.py`` finds them)."""
+    renderer = fig.canvas.get_renderer()
+    for angle in (30, 45, None):
+        fig.draw_without_rendering()
+        crowded = [ax for ax in fig.axes if ax.name == "rectilinear"
+                   and overlapping_tick_labels(ax.xaxis, renderer)]
+        if not crowded or angle is None:
+            return
+        for ax in crowded:
+            ax.tick_params(axis="x", which="both", labelrotation=angle)
+            for label in ax.get_xticklabels(which="both"):
+                label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
 
 
 def finish(fig, style: FigureStyle | None = None):

@@ -4,7 +4,8 @@ palette's colours that meet in one figure stay apart for colour-blind readers.
 "Readable from the back" is measured on every panel of ``available_panels()`` and on the static
 figures, built in projector mode, at the figure's display size (one image pixel per screen pixel):
 every text at least 18 pt at 100 dpi (25 px), every drawn line at least 2.5 pt (3.5 px), every
-marker at least 10 pt, no title or label outside the figure, and the figure at most 1280 px wide.
+marker at least 10 pt, no title or label outside the figure, no two tick labels overlapping, and
+the figure at most 1280 px wide.
 
 The palette: every two colours of a group in ``COLOR_GROUPS`` differ by at least
 ``MIN_COLOR_DISTANCE`` (CIEDE2000) for normal vision and under simulated deuteranopia and
@@ -53,8 +54,7 @@ def px(points: float, fig) -> float:
 def drawn_texts(fig):
     """Every visible, non-empty text of ``fig`` that is drawn (tick labels inside the axis range)."""
     renderer = fig.canvas.get_renderer()
-    with (style.style_of(fig) or style.current_style()).context():
-        fig.draw_without_rendering()  # as the figure draws itself: in its style's rc parameters
+    fig.draw_without_rendering()
     tick_labels = set()
     for ax in fig.axes:
         for axis in [getattr(ax, n) for n in ("xaxis", "yaxis", "zaxis") if hasattr(ax, n)]:
@@ -73,6 +73,13 @@ def drawn_texts(fig):
 
 def readability_problems(fig) -> list[str]:
     """What in ``fig`` is below the projector numbers (empty: readable from the back)."""
+    # matplotlib places ticks again when asked for them, by the rc parameters in force: those of
+    # the style the figure draws itself in
+    with (style.style_of(fig) or style.current_style()).context():
+        return _readability_problems(fig)
+
+
+def _readability_problems(fig) -> list[str]:
     problems = []
     width = fig.get_size_inches()[0] * fig.dpi
     if width > MAX_WIDTH_PX + 0.5:
@@ -84,6 +91,11 @@ def readability_problems(fig) -> list[str]:
         if not is_tick and (box.x0 < figure_box.x0 - 1 or box.x1 > figure_box.x1 + 1
                             or box.y0 < figure_box.y0 - 1 or box.y1 > figure_box.y1 + 1):
             problems.append(f"text {text.get_text()!r} leaves the figure")
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis) if ax.name == "rectilinear" else ():
+            for a, b in style.overlapping_tick_labels(axis, renderer):
+                problems.append(f"tick labels {a!r} and {b!r} overlap")
     for line in style.drawn_lines(fig):
         if not line.get_visible():
             continue
