@@ -247,7 +247,7 @@ def enforce_floors(fig, style: FigureStyle) -> None:
             line.set_markersize(style.min_marker)
     if style.min_text:
         with style.context():
-            _turn_crowded_tick_labels(fig)
+            _fit_texts(fig)
 
 
 def overlapping_tick_labels(axis, renderer) -> list[tuple[str, str]]:
@@ -263,13 +263,118 @@ def overlapping_tick_labels(axis, renderer) -> list[tuple[str, str]]:
             if getattr(box_a, along + "1") > getattr(box_b, along + "0") + 0.5]
 
 
-def _turn_crowded_tick_labels(fig) -> None:
-    """Turn the x tick labels of an axes whose labels overlap (long category names in large type)
-    by 30, then 45 degrees, until they are apart. Draws the figure (not on screen). Labels still
-    crowded at 45 degrees are the figure's to shorten (``tests/test_style.py`` finds them)."""
+def _free_texts(fig):
+    """Titles, notes (``ax.text``, ``fig.text``) and figure titles: texts a figure places itself."""
+    for ax in fig.axes:
+        yield from (t for t in (ax.title, getattr(ax, "_left_title", None),
+                                getattr(ax, "_right_title", None)) if t is not None)
+        yield from ax.texts
+    yield from fig.texts
+
+
+def _room(text, fig, renderer) -> float:
+    """The width (pixels) ``text`` may take: its axes' width for a title, else the room between its
+    anchor and the figure's edges (both edges for centred text)."""
+    ax = text.axes
+    if ax is not None and text in (ax.title, getattr(ax, "_left_title", None),
+                                   getattr(ax, "_right_title", None)):
+        return ax.get_window_extent(renderer).width
+    x = text.get_window_extent(renderer)
+    left, right = fig.bbox.x0 + 4, fig.bbox.x1 - 4
+    anchor = {"left": x.x0, "right": x.x1}.get(text.get_horizontalalignment(), (x.x0 + x.x1) / 2)
+    return {"left": right - anchor, "right": anchor - left}.get(
+        text.get_horizontalalignment(), 2 * min(anchor - left, right - anchor))
+
+
+def _break_long_texts(fig, renderer) -> bool:
+    """Break titles and notes wider than their room into lines (at spaces); True if any changed.
+    Done by hand, not only with ``Text.set_wrap``: constrained layout before matplotlib 3.8 sizes
+    a title by its unbroken width, and cuts off the lines that wrapping adds at drawing time."""
+    changed = False
+    for text in _free_texts(fig):
+        content = text.get_text()
+        if not text.get_visible() or "$" in content or not content.strip():
+            continue
+        room = _room(text, fig, renderer)
+        if text.get_window_extent(renderer).width <= room:
+            continue
+        font = text.get_fontproperties()
+
+        def width(line):
+            return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+
+        lines = []
+        for paragraph in content.split("\n"):
+            line = ""
+            for word in paragraph.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if line and width(candidate) > room:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = candidate
+            lines.append(line)
+        if len(lines) > content.count("\n") + 1:
+            text.set_text("\n".join(lines))
+            changed = True
+    return changed
+
+
+def _legend_room(legend, fig, renderer) -> tuple[float, float]:
+    """(width, room) of ``legend`` in pixels: its width, and what the figure leaves it around its
+    anchor (to the right of a left-anchored legend, on both sides of a centred one)."""
+    box = legend.get_window_extent(renderer)
+    left, right = fig.bbox.x0 + 4, fig.bbox.x1 - 4
+    if box.x0 >= left and box.x1 <= right:
+        return box.width, box.width
+    centre = (box.x0 + box.x1) / 2
+    if box.x0 >= left:  # anchored on its left edge, running off the right of the figure
+        return box.width, right - box.x0
+    if box.x1 <= right:
+        return box.width, box.x1 - left
+    return box.width, 2 * min(centre - left, right - centre)
+
+
+def _fit_legends(fig, renderer, tries: int = 8) -> bool:
+    """Break the longest entry of a legend that leaves the figure into two lines (at the space
+    nearest its middle), until the legend fits or no entry can be broken; True if any changed."""
+    changed = False
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + list(fig.legends)
+    for legend in legends:
+        for _ in range(tries):
+            width, room = _legend_room(legend, fig, renderer)
+            if width <= room:
+                break
+            texts = sorted(legend.get_texts(), key=lambda t: -t.get_window_extent(renderer).width)
+            for text in texts:
+                lines = text.get_text().split("\n")
+                longest = max(range(len(lines)), key=lambda k: len(lines[k]))
+                words = lines[longest].split(" ")
+                if len(words) > 1 and "$" not in lines[longest]:
+                    middle = min(range(1, len(words)),
+                                 key=lambda k: abs(len(" ".join(words[:k])) - len(lines[longest]) / 2))
+                    lines[longest:longest + 1] = [" ".join(words[:middle]), " ".join(words[middle:])]
+                    text.set_text("\n".join(lines))
+                    changed = True
+                    break
+            else:
+                break  # nothing left to break
+            fig.draw_without_rendering()
+    return changed
+
+
+def _fit_texts(fig) -> None:
+    """Make large type fit (projector mode): break titles and notes wider than their room into
+    lines, and the entries of a legend that leaves the figure; then turn the x tick labels of an axes whose labels overlap (long category names) by
+    30, then 45 degrees. Draws the figure (not on screen). What still does not fit is the figure's
+    to shorten (``tests/test_style.py`` finds it)."""
     renderer = fig.canvas.get_renderer()
-    for angle in (30, 45, None):
+    fig.draw_without_rendering()
+    if _fit_legends(fig, renderer):  # first: a legend too wide squeezes the axes it sits by
         fig.draw_without_rendering()
+    if _break_long_texts(fig, renderer):
+        fig.draw_without_rendering()
+    for angle in (30, 45, None):
         crowded = [ax for ax in fig.axes if ax.name == "rectilinear"
                    and overlapping_tick_labels(ax.xaxis, renderer)]
         if not crowded or angle is None:
@@ -279,6 +384,7 @@ def _turn_crowded_tick_labels(fig) -> None:
             for label in ax.get_xticklabels(which="both"):
                 label.set_horizontalalignment("right")
                 label.set_rotation_mode("anchor")
+        fig.draw_without_rendering()
 
 
 def finish(fig, style: FigureStyle | None = None):
