@@ -1,7 +1,7 @@
 """One look for every figure in the series: the palette, and the figure styles (notebooks 00-06).
 
-**Palette.** :data:`COLORS` holds Okabe-Ito colours (a palette designed for colour-blind readers),
-one per meaning; RMSNorm and LayerNorm keep the same colour in every notebook. :data:`COLOR_GROUPS`
+**Palette.** :data:`COLORS` holds Okabe-Ito colours (a palette designed for colour-blind readers)
+and one colour of Paul Tol's muted scheme, one per meaning; RMSNorm and LayerNorm keep the same colour in every notebook. :data:`COLOR_GROUPS`
 lists the colours that appear together in one figure; ``tests/test_style.py`` checks that the
 members of every group stay apart (CIEDE2000 distance of at least :data:`MIN_COLOR_DISTANCE`)
 for normal vision and simulated deuteranopia and protanopia.
@@ -40,7 +40,9 @@ __all__ = ["COLORS", "COLOR_GROUPS", "MIN_COLOR_DISTANCE", "STYLES", "FigureStyl
 
 COLORS = {
     "x": "#0072B2",          # input values (blue)
-    "negative": "#CC79A7",   # negative input values (reddish purple: apart from the orange mean)
+    "negative": "#882255",   # negative input values (wine, from Paul Tol's colour-blind-safe
+                             # "muted" scheme: apart from the orange mean, vermilion LayerNorm and
+                             # the purple highlight, which the Okabe-Ito colours left cannot all be)
     "square": "#56B4E9",     # squared values (sky blue)
     "rms": "#000000",        # the RMS (black)
     "mean": "#E69F00",       # the mean (orange)
@@ -53,7 +55,7 @@ COLORS = {
 
 #: The colours that appear together in one figure (keys of :data:`COLORS`), by where they meet.
 #: Within a group every two colours must stay distinguishable; two keys that never meet (such as
-#: "negative" and "highlight") may share a colour.
+#: "x" and "rmsnorm") may share a colour.
 COLOR_GROUPS = {
     N_("values and their statistics (RMS panel, notebooks 00 and 01)"):
         ("x", "negative", "square", "rms", "mean", "std"),
@@ -62,7 +64,7 @@ COLOR_GROUPS = {
     N_("no norm, RMSNorm, LayerNorm (notebooks 03, 04 and 06)"): ("none", "rmsnorm", "layernorm"),
     N_("a sweep and the point read off it (notebooks 04 and 05)"):
         ("none", "rmsnorm", "highlight", "rms", "mean", "std"),
-    N_("float16 overflow (notebook 05)"): ("negative", "rmsnorm", "rms"),
+    N_("float16 overflow (notebook 05)"): ("negative", "highlight", "rmsnorm", "rms"),
 }
 
 #: The smallest CIEDE2000 colour difference allowed between two colours of one group, for normal
