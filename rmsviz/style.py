@@ -16,7 +16,12 @@ as a notebook shows a panel):
 
 * every text at least 18 pt at 100 dpi (25 px high);
 * every drawn line at least 2.5 pt (3.5 px) wide, every marker at least 10 pt (14 px);
+* no text outside the figure, no two texts (or two tick labels) overlapping;
 * the figure at most 1280 px wide, so a projector of that width shows it whole.
+
+To keep large type inside the figure, projector mode breaks long titles, notes and legend entries
+into lines and turns crowded category labels (:func:`enforce_floors`); a figure whose own layout
+still crowds (texts placed in data coordinates) has to make room itself.
 
 A figure keeps the style it was built in: a panel already on screen keeps its look when the style
 changes, and a panel made afterwards gets the new one.
