@@ -1,7 +1,8 @@
 """rmsviz: learn RMSNorm by computing it, dragging sliders and watching values and gradients.
 
 The numerical core lives in :mod:`rmsviz.norms` and is re-exported here, with the number
-formatters every notebook prints with (:mod:`rmsviz.formatting`). The panels are in
+formatters every notebook prints with (:mod:`rmsviz.formatting`) and the figure style
+(``rmsviz.set_style("projector")`` for a classroom, :mod:`rmsviz.style`). The panels are in
 :mod:`rmsviz.panels` (``from rmsviz.panels import RMSPanel``). Notebook 00 introduces the package;
 see README.md for the series and CONTRIBUTING.md for the package's layers.
 """
@@ -15,6 +16,7 @@ from rmsviz.norms import (
     rms_norm,
     rms_norm_backward,
 )
+from rmsviz.style import get_style, set_style
 
 __version__ = "0.1.0"
 
@@ -28,4 +30,6 @@ __all__ = [
     "partial_rms_norm",
     "fmt",
     "fmt_vector",
+    "set_style",
+    "get_style",
 ]

@@ -2,7 +2,9 @@
 
 A bare ``Figure`` as a cell's value prints ``<Figure size 640x480 with 1 Axes>``, which nbval
 compares and which changes with the plotting defaults. ``show(fig, "caption")`` instead displays a
-PNG plus the caption as its text (introduced in notebook 01).
+PNG plus the caption as its text (introduced in notebook 01). The figure is drawn in the style it
+was built in, or in the current one (``rmsviz.set_style``): on a projector, a figure a notebook
+makes itself is enlarged like the panels.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ import base64
 import io
 
 from rmsviz.i18n import _
+from rmsviz.style import finish, style_of
 
 
 class FigureImage:
     """A rendered figure: PNG for the front end, a fixed caption for text/plain."""
 
     def __init__(self, fig, caption: str):
+        finish(fig)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=fig.dpi)
+        with style_of(fig).context():  # ticks made while drawing read the rc parameters
+            fig.savefig(buf, format="png", dpi=fig.dpi)
         self.png = buf.getvalue()
         self.caption = caption
 

@@ -8,6 +8,10 @@ update (blitting). A change to the static parts (new axis limits) calls :meth:`i
 A figure with a few static states (an x-range that follows a control, a heading that names a
 choice) keeps one background per state with :meth:`use_background`: each is drawn once.
 
+A figure is built in the current style (``rmsviz.set_style``, :mod:`rmsviz.style`): the style's
+size, and its rc parameters around the whole construction (this class's ``__init__`` and every
+subclass's), and keeps that style afterwards, so a panel on screen keeps its look.
+
 A subclass (``<Topic>Figure`` in ``rmsviz/panels/<topic>.py``) draws and never computes:
 
 * ``__init__`` builds every artist once, from data handed to it (a precomputed sweep, axis
@@ -26,16 +30,25 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from rmsviz.style import tidy
+from rmsviz.style import current_style, enforce_floors, in_current_style, mark, tidy
 
 
 class LiveFigure:
     """A figure whose moving artists are redrawn over a cached static background."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):  # the subclass draws its artists in the style's rc parameters
+            cls.__init__ = in_current_style(cls.__init__)
+
     def __init__(self, nrows=1, ncols=1, figsize=(8.0, 3.2), dpi=100, **subplots_kw):
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.fig)
-        self.axes = self.fig.subplots(nrows, ncols, squeeze=False, **subplots_kw).ravel()
+        self.style = current_style()
+        figsize, dpi = self.style.figure_size(figsize, dpi)
+        with self.style.context():
+            self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+            FigureCanvasAgg(self.fig)
+            self.axes = self.fig.subplots(nrows, ncols, squeeze=False, **subplots_kw).ravel()
+        mark(self.fig, self.style)
         for ax in self.axes:
             if ax.name == "rectilinear":
                 tidy(ax)
@@ -78,7 +91,9 @@ class LiveFigure:
         """Draw and return the RGBA pixels (H, W, 4); only the moving artists when possible."""
         canvas = self.fig.canvas
         if self._background is None:
-            canvas.draw()  # animated artists are skipped here, so the background is the static part
+            enforce_floors(self.fig, self.style)  # sizes set by hand, below the style's floors
+            with self.style.context():  # ticks made while drawing read the rc parameters
+                canvas.draw()  # animated artists are skipped here: the background is the static part
             # The first draw has placed the axes; freezing that layout spares every later full
             # redraw (after invalidate) the constrained-layout solver, about half its cost.
             if self.fig.get_layout_engine() is not None:
