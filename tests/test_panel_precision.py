@@ -33,15 +33,16 @@ def test_float32_sum_survives_until_a_square_overflows():
     assert 0 < panel.result.max_error < 0.03
 
 
-def test_n_moves_the_overflow_point_and_the_legend_names_the_mode():
+def test_n_moves_the_overflow_point_and_the_title_names_the_mode():
     panel = PrecisionPanel()
     panel.update(n=8)
     assert panel.figure.sum_line.get_xdata()[0] == pytest.approx(256 / np.sqrt(8), rel=1e-3)
     assert panel.result.output.shape == (8,)
-    labels = [t.get_text() for t in panel.figure.legend.get_texts()]
-    assert labels == ["float16 only", "float64 (reference)"]
+    labels = [t.get_text() for t in panel.figure.axes[1].get_legend().get_texts()]
+    assert labels == ["output, computed as the title says", "float64 (reference)"]
+    assert panel.figure.title.get_text() == "float16 only"
     panel.update(mode="float16_squares")
-    assert panel.figure.legend.get_texts()[0].get_text() == "float16 squares, float32 sum"
+    assert panel.figure.title.get_text() == "float16 squares, float32 sum"
     assert repr(panel) == "<float16 overflow panel: input RMS 2, n = 8, float16_squares>"
 
 

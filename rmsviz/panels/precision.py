@@ -78,19 +78,19 @@ class PrecisionFigure(LiveFigure):
         ax_vec.set_xlim(-0.6, shown - 0.4)
         ax_vec.set_ylim(-bar_limit, bar_limit * 1.6)
         ax_vec.axhline(0, color="0.6", lw=0.8)
-        ax_vec.set_title(_("the first {shown} output features").format(shown=shown))
+        # the title names the chosen way of computing (a moving text: a moving legend costs ~25 ms)
+        self.title = self.moving(ax_vec.set_title(_(MODE_LABELS[MODES[0]])))
         bars = ax_vec.bar(positions, np.zeros(shown), color=COLORS["rmsnorm"], width=0.6,
-                          label=_(MODE_LABELS[MODES[0]]))
+                          label=_("output, computed as the title says"))
         self.bars = self.moving(*bars)
         self.ref = self.moving(ax_vec.plot(positions, np.zeros(shown), "o", color=COLORS["rms"], ms=6,
                                            label=_("float64 (reference)"))[0])
-        # the legend names the chosen way of computing, so it is redrawn with the bars
-        self.legend = self.moving(ax_vec.legend(handles=[bars, self.ref], loc="upper left",
-                                                frameon=False, fontsize=9))
+        ax_vec.legend(handles=[bars, self.ref], loc="upper left", frameon=False, fontsize=9)
+        ax_vec.set_xlabel(_("the first {shown} output features").format(shown=shown))
 
     def update(self, result: PrecisionResult):
         """The curve for the mode and n, both overflow points, the current point, the bars, the
-        float64 dots and the legend's name for the mode."""
+        float64 dots and the title naming the mode."""
         self.curve.set_ydata(result.curve)
         self.sum_line.set_xdata([result.sum_overflow, result.sum_overflow])
         self.square_line.set_xdata([result.square_overflow, result.square_overflow])
@@ -98,7 +98,7 @@ class PrecisionFigure(LiveFigure):
         for bar, v in zip(self.bars, result.output):
             bar.set_height(v)
         self.ref.set_ydata(result.reference[:len(self.bars)])
-        self.legend.get_texts()[0].set_text(_(MODE_LABELS[result.mode]))
+        self.title.set_text(_(MODE_LABELS[result.mode]))
 
 
 class PrecisionPanel(Panel):
