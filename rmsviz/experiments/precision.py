@@ -38,11 +38,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from rmsviz.i18n import N_, _
 from rmsviz.norms import rms_norm
 
 __all__ = [
     "FLOAT16_MAX",
     "MODES",
+    "MODE_NAMES",
+    "mode_name",
     "FEATURES",
     "RMS_GRID",
     "square_overflow_threshold",
@@ -71,6 +74,21 @@ FLOAT16_MAX = float(np.finfo(np.float16).max)
 
 #: The four ways of computing RMSNorm of float16 data that notebook 05 compares.
 MODES = ("float16", "float16_squares", "float32", "bfloat16")
+
+#: How notebook 05 and its panel name each way of computing (shown through :func:`mode_name`).
+MODE_NAMES = {
+    "float16": N_("float16 only"),
+    "float16_squares": N_("float16 squares, float32 sum"),
+    "float32": N_("float32 inside"),
+    "bfloat16": N_("bfloat16 (emulated)"),
+}
+
+
+def mode_name(mode: str) -> str:
+    """The reader's name of a way of computing (one of :data:`MODES`), in the current language."""
+    if mode not in MODE_NAMES:
+        raise ValueError(f"mode must be one of {list(MODES)}, got {mode!r}")
+    return _(MODE_NAMES[mode])
 
 #: The numbers of features the panel offers (4096 is the hidden size of Llama 2 7B).
 FEATURES = (8, 64, 512, 4096)

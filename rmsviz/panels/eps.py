@@ -64,7 +64,9 @@ class EpsFigure(LiveFigure):
         self.val_take = self.moving(ax_val.axvline(1.0, color=COLORS["highlight"], lw=1.5, ls="--",
                                                    label=_("eps dominates left of this line")))
         self.val_dot = self.moving(ax_val.plot([1.0], [1.0], "o", color=COLORS["rms"], ms=7)[0])
-        ax_val.legend(loc="upper left", frameon=False, fontsize=9)
+        # below the plots: the moving dashed line would cross a legend inside them
+        self.fig.legend(handles=[*ax_val.get_lines()[:2], self.val_take], loc="outside lower center",
+                        frameon=False, fontsize=9, ncols=3)
 
     def update(self, result: EpsResult):
         """Curves for the result's eps and placement, the line where eps dominates, the current point."""

@@ -19,6 +19,7 @@ from rmsviz.experiments.precision import (
     MODES,
     RMS_GRID,
     PrecisionResult,
+    mode_name,
     precision_at,
     unit_direction,
 )
@@ -29,13 +30,6 @@ from rmsviz.style import COLORS
 
 __all__ = ["PrecisionFigure", "PrecisionPanel"]
 
-#: How each way of computing is named on its button, in the legend and in the readout.
-MODE_LABELS = {
-    "float16": N_("float16 only"),
-    "float16_squares": N_("float16 squares, float32 sum"),
-    "float32": N_("float32 inside"),
-    "bfloat16": N_("bfloat16 (emulated)"),
-}
 #: Exponent range (base 2) of the input-RMS slider: 0.25 to 4096.
 RMS_EXPONENTS = (-2, 12)
 #: How many output features the right-hand plot shows.
@@ -44,9 +38,10 @@ SHOWN = 8
 
 class PrecisionFigure(LiveFigure):
     """Output RMS against input RMS (over ``rms_values``) with both overflow points marked, and the
-    first ``shown`` output features at one input RMS, on a y axis of +-``bar_limit``."""
+    first ``shown`` output features at one input RMS, on a y axis of +-``bar_limit``; ``names``
+    maps each way of computing to the title shown for it."""
 
-    def __init__(self, rms_values, bar_limit: float, shown: int = SHOWN):
+    def __init__(self, rms_values, bar_limit: float, names: dict, shown: int = SHOWN):
         super().__init__(1, 2, figsize=(10.0, 3.9), gridspec_kw={"width_ratios": [1.35, 1]})
         rms_values = np.asarray(rms_values, dtype=float)
         ax_rms, ax_vec = self.axes
@@ -79,7 +74,8 @@ class PrecisionFigure(LiveFigure):
         ax_vec.set_ylim(-bar_limit, bar_limit * 1.6)
         ax_vec.axhline(0, color="0.6", lw=0.8)
         # the title names the chosen way of computing (a moving text: a moving legend costs ~25 ms)
-        self.title = self.moving(ax_vec.set_title(_(MODE_LABELS[MODES[0]])))
+        self.names = dict(names)
+        self.title = self.moving(ax_vec.set_title(next(iter(self.names.values()))))
         bars = ax_vec.bar(positions, np.zeros(shown), color=COLORS["rmsnorm"], width=0.6,
                           label=_("output, computed as the title says"))
         self.bars = self.moving(*bars)
@@ -98,7 +94,7 @@ class PrecisionFigure(LiveFigure):
         for bar, v in zip(self.bars, result.output):
             bar.set_height(v)
         self.ref.set_ydata(result.reference[:len(self.bars)])
-        self.title.set_text(_(MODE_LABELS[result.mode]))
+        self.title.set_text(self.names[result.mode])
 
 
 class PrecisionPanel(Panel):
@@ -117,7 +113,7 @@ class PrecisionPanel(Panel):
             "n": widgets.ToggleButtons(options=[(str(k), k) for k in FEATURES], value=n,
                                        description=_("features n"),
                                        style={"button_width": "56px"}),
-            "mode": widgets.ToggleButtons(options=[(_(MODE_LABELS[key]), key) for key in MODES],
+            "mode": widgets.ToggleButtons(options=[(mode_name(key), key) for key in MODES],
                                           value=mode, description="",
                                           style={"button_width": "190px"}),
         }
@@ -125,7 +121,7 @@ class PrecisionPanel(Panel):
 
     def make_figure(self) -> PrecisionFigure:
         limit = max(float(np.max(np.abs(unit_direction(n)[:SHOWN]))) for n in FEATURES) * 1.1
-        return PrecisionFigure(RMS_GRID, limit)
+        return PrecisionFigure(RMS_GRID, limit, {mode: mode_name(mode) for mode in MODES})
 
     def compute(self, rms, n, mode) -> PrecisionResult:
         return precision_at(rms, mode, n)
@@ -137,7 +133,7 @@ class PrecisionPanel(Panel):
                  "(256/√n = {estimate}); the largest square overflows from input RMS "
                  "{square_overflow}.").format(
             rms=f"{result.rms:.4g}", n=result.n, largest=f"{result.largest:.4g}",
-            mode=_(MODE_LABELS[result.mode]), out_rms=f"{result.out_rms:.4f}",
+            mode=mode_name(result.mode), out_rms=f"{result.out_rms:.4f}",
             max_error=f"{result.max_error:.2e}", sum_overflow=f"{result.sum_overflow:.5g}",
             estimate=f"{256 / np.sqrt(result.n):.5g}", square_overflow=f"{result.square_overflow:.5g}")
 
