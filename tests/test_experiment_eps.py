@@ -16,10 +16,10 @@ def test_normalize_inside_is_rms_norm_and_outside_formula():
 
 
 @pytest.mark.parametrize("eps", [1e-8, 1e-6, 1e-3])
-def test_takeover_points(eps):
+def test_dominance_points(eps):
     x = X / rms(X)
-    inside = E.normalize(x * E.takeover_rms(eps, "inside"), eps, "inside")
-    outside = E.normalize(x * E.takeover_rms(eps, "outside"), eps, "outside")
+    inside = E.normalize(x * E.dominance_rms(eps, "inside"), eps, "inside")
+    outside = E.normalize(x * E.dominance_rms(eps, "outside"), eps, "outside")
     assert float(rms(inside)) == pytest.approx(1 / np.sqrt(2), rel=1e-6)
     assert float(rms(outside)) == pytest.approx(0.5, rel=1e-6)
 
@@ -38,19 +38,23 @@ def test_eps_at_is_one_point_on_its_curves():
     assert float(rms(x)) == pytest.approx(1.0)
     y = E.normalize(1e-2 * x, 1e-6, "inside")
     assert r.out_rms == pytest.approx(float(rms(y))) and r.value == pytest.approx(y[0])
-    assert r.takeover == pytest.approx(1e-3) and r.normalised
+    assert r.dominance == pytest.approx(1e-3) and r.normalised
     np.testing.assert_allclose(r.curves.scales, E.SCALES)
     i = int(np.argmin(np.abs(np.log(E.SCALES / 1e-2))))
     assert r.curves.out_rms[i] == pytest.approx(r.out_rms, rel=0.05)
     assert not E.eps_at(1e-8, 1e-2, "outside").normalised
+    assert E.eps_at(1e-8, 1e-2, "outside").dominated
+    # between the two: eps matters (output RMS 0.97) but does not dominate yet
+    mid = E.eps_at(4e-3, 1e-6, "inside")
+    assert not mid.normalised and not mid.dominated and 0.9 < mid.out_rms < 0.99
 
 
-def test_takeover_curves_are_computed_once():
-    E._takeover_curves.cache_clear()
+def test_dominance_curves_are_computed_once():
+    E._dominance_curves.cache_clear()
     first = E.eps_at(1.0, 1e-4, "outside").curves
     assert E.eps_at(5.0, 1e-4, "outside").curves is first
-    assert E.takeover_curves(1e-4, where="outside") is first
-    assert E._takeover_curves.cache_info().misses == 1
+    assert E.dominance_curves(1e-4, where="outside") is first
+    assert E._dominance_curves.cache_info().misses == 1
     assert E.eps_at(5.0, 1e-4, "inside").curves is not first
 
 
@@ -67,7 +71,7 @@ def test_eps_bad_input():
     with pytest.raises(ValueError, match="where"):
         E.normalize(X, 1e-6, "beside")
     with pytest.raises(ValueError, match="eps"):
-        E.takeover_rms(-1.0)
+        E.dominance_rms(-1.0)
     with pytest.raises(TypeError, match="eps"):
         E.normalize(X, "small")
     with pytest.raises(ValueError, match="one vector"):

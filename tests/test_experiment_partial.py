@@ -23,14 +23,27 @@ def test_ratios_and_errors_agree_with_definitions():
     assert np.all(P.estimate_ratios(x, 1.0) == 1.0) or np.allclose(P.estimate_ratios(x, 1.0), 1.0)
 
 
-def test_sweep_spread_follows_one_over_sqrt_2k():
-    s = P.partial_sweep([1 / 64, P.PAPER_P, 0.5, 1.0], P.random_vectors(4000, 512, seed=0))
-    assert list(s.k) == [8, 32, 256, 512]
-    np.testing.assert_allclose(s.spread[:2], 1 / np.sqrt(2 * s.k[:2]), rtol=0.1)
+def test_spread_formula():
+    np.testing.assert_allclose(P.spread_formula([32, 128, 512], 512),
+                               [np.sqrt(1 / 64 - 1 / 1024), np.sqrt(1 / 256 - 1 / 1024), 0.0])
+    assert P.spread_formula(1, 10**9) == pytest.approx(1 / np.sqrt(2))
+    with pytest.raises(ValueError, match="k must be between 1 and n"):
+        P.spread_formula(0, 8)
+
+
+def test_sweep_spread_follows_the_finite_population_formula():
+    s = P.partial_sweep([1 / 32, P.PAPER_P, 0.25, 0.5, 1.0], P.random_vectors(2000, 512, seed=0))
+    assert list(s.k) == [16, 32, 128, 256, 512] and s.n == 512
+    np.testing.assert_allclose(s.formula, P.spread_formula(s.k, 512))
+    # within 5% from k = 16 on (2000 vectors: the measured std itself varies by about 1.6%);
+    # 1/sqrt(2k) alone is 14% off at k = 128
+    np.testing.assert_allclose(s.spread[:-1], s.formula[:-1], rtol=0.05)
+    assert s.formula[-1] == 0.0
+    assert abs(s.spread[2] * np.sqrt(2 * 128) - 1) > 0.1
     assert np.all(np.diff(s.spread) < 0) and s.spread[-1] == pytest.approx(0, abs=1e-12)
     assert s.bias[0] < 0 and abs(s.bias[-1]) < 1e-12
     assert np.all(np.diff(s.error_median) < 0)
-    assert s.ratios.shape == (4, 4000)
+    assert s.ratios.shape == (5, 2000)
 
 
 def test_estimate_at_reads_the_grid_and_computes_off_it():
@@ -41,8 +54,14 @@ def test_estimate_at_reads_the_grid_and_computes_off_it():
     assert on.spread == pytest.approx(sweep.spread[i]) and on.error_median == sweep.error_median[i]
     off = P.estimate_at(0.3, trials=200, n=64)
     vectors = P.panel_vectors(200, 64)
-    np.testing.assert_allclose(off.ratios, P.estimate_ratios(vectors, 0.3))
+    # off the grid, from the running means of squares: the same numbers as the definitions
+    np.testing.assert_allclose(off.ratios, P.estimate_ratios(vectors, 0.3), rtol=1e-12)
+    assert off.error_median == pytest.approx(float(np.median(P.output_errors(vectors, 0.3))), rel=1e-12)
     assert off.k == 20 and off.bias == pytest.approx(off.ratios.mean() - 1)
+    assert off.formula == pytest.approx(float(P.spread_formula(20, 64)))
+    means = P.prefix_mean_squares(200, 64)
+    np.testing.assert_allclose(means[:, 19], np.mean(vectors[:, :20] ** 2, axis=1))
+    assert not means.flags.writeable
     assert not vectors.flags.writeable  # shared by every panel: read-only
     with pytest.raises(ValueError, match="p must"):
         P.estimate_at(0.0)

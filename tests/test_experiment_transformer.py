@@ -46,6 +46,17 @@ def test_residual_trace_norms_give_rms_one_and_stream_keeps_size():
     assert trace["h"][-1] > 20 and trace["attn"].max() < 2
 
 
+def test_trace_table_prints_every_stage_and_token():
+    trace = transformer.residual_trace()
+    lines = transformer.trace_table(trace).splitlines()
+    assert lines[0].split() == ["stage", "token", "1", "token", "2", "token", "3", "token", "4"]
+    assert len(lines) == 1 + len(transformer.STAGE_LABELS)
+    assert lines[2].startswith("after RMSNorm 1") and lines[2].split()[-4:] == ["1.000"] * 4
+    assert lines[1].split()[-4:] == ["0.500", "2.000", "8.000", "30.000"]
+    with pytest.raises(ValueError, match="stages"):
+        transformer.trace_table({"x": trace["x"]})
+
+
 def test_block_bad_input():
     with pytest.raises(ValueError, match="multiple of n_heads"):
         transformer.make_block(d_model=10, n_heads=3)

@@ -23,6 +23,19 @@ def test_partial_panel_spread_grows_as_p_falls():
     assert "k = 512 of 512 features" in panel.readout_view.value
 
 
+def test_histogram_axis_and_legend_say_what_they_show():
+    panel = PartialPanel()
+    ax_h = panel.figure.axes[0]
+    assert ax_h.get_ylabel() == "vectors per bin (tallest bin = 1)"
+    labels = [t.get_text() for t in ax_h.get_legend().get_texts()]
+    assert labels == ["one ratio per vector", "mean = 1 + bias", "mean ± spread (1 std)"]
+    # the band is mean ± spread
+    low, width = panel.figure.band.get_x(), panel.figure.band.get_width()
+    r = panel.result
+    assert low == pytest.approx(1 + r.bias - r.spread) and width == pytest.approx(2 * r.spread)
+    assert "formula √(1/(2k) − 1/(2n)) = 0.1210" in panel.readout_view.value
+
+
 def test_bad_arguments_raise():
     with pytest.raises(ValueError, match=r"p must be between 0.0078125 and 1, got 2"):
         PartialPanel(p=2)  # it used to become 1 without a word

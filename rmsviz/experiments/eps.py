@@ -1,11 +1,12 @@
 """eps: where it goes (inside or outside the root), what PyTorch's default means (notebook 05).
 
-* inside the root (PyTorch, Llama, T5): ``y = x / sqrt(mean(x**2) + eps)``; eps takes over when
-  the mean of squares falls to about eps, that is when ``RMS(x) ~ sqrt(eps)`` (1e-3 for eps = 1e-6);
+* inside the root (PyTorch, Llama, T5): ``y = x / sqrt(mean(x**2) + eps)``; eps dominates once
+  the mean of squares falls below eps, that is once ``RMS(x) < sqrt(eps)`` (1e-3 for eps = 1e-6);
 * outside the root (the RMSNorm paper's own code, eps = 1e-8): ``y = x / (RMS(x) + eps)``; eps
-  takes over when ``RMS(x) ~ eps``.
+  dominates once ``RMS(x) < eps``.
 
-Below the take-over point the output is no longer normalised: it shrinks in proportion to x.
+Below that input RMS (:func:`dominance_rms`) the output is no longer normalised: it shrinks in
+proportion to x.
 :func:`eps_at` is what notebook 05's eps panel shows: one input scale, with the whole curve over
 :data:`SCALES` (computed once per eps and placement).
 """
@@ -19,8 +20,8 @@ import numpy as np
 
 from rmsviz.norms import rms, rms_norm
 
-__all__ = ["WHERE", "BASE_VECTOR", "SCALES", "normalize", "takeover_rms", "ScaleSweep", "scale_sweep",
-           "unit_vector", "takeover_curves", "EpsResult", "eps_at", "torch_default_eps"]
+__all__ = ["WHERE", "BASE_VECTOR", "SCALES", "normalize", "dominance_rms", "ScaleSweep", "scale_sweep",
+           "unit_vector", "dominance_curves", "EpsResult", "eps_at", "torch_default_eps"]
 
 WHERE = ("inside", "outside")
 
@@ -62,8 +63,8 @@ def normalize(x, eps: float = 1e-6, where: str = "inside") -> np.ndarray:
     return y
 
 
-def takeover_rms(eps: float, where: str = "inside") -> float:
-    """The input RMS at which eps equals the statistic it is added to.
+def dominance_rms(eps: float, where: str = "inside") -> float:
+    """The input RMS at which eps equals the statistic it is added to (eps dominates below it).
 
     Inside: ``mean(x**2) = eps``, so RMS = sqrt(eps) and the output RMS is 1/sqrt(2) there.
     Outside: ``RMS(x) = eps`` and the output RMS is 1/2 there.
@@ -106,13 +107,13 @@ def unit_vector() -> np.ndarray:
     return x / rms(x)
 
 
-def takeover_curves(eps: float, where: str = "inside") -> ScaleSweep:
+def dominance_curves(eps: float, where: str = "inside") -> ScaleSweep:
     """:func:`scale_sweep` of :func:`unit_vector` over :data:`SCALES` (computed once per eps and where)."""
-    return _takeover_curves(float(eps), where)
+    return _dominance_curves(float(eps), where)
 
 
 @lru_cache(maxsize=64)  # one key per (eps, where), however the public function was called
-def _takeover_curves(eps: float, where: str) -> ScaleSweep:
+def _dominance_curves(eps: float, where: str) -> ScaleSweep:
     return scale_sweep(unit_vector(), SCALES, eps, where)
 
 
@@ -125,13 +126,19 @@ class EpsResult:
     where: str
     out_rms: float     # the output's RMS
     value: float       # the output's first entry
-    takeover: float    # the input RMS where eps takes over
+    dominance: float   # the input RMS below which eps dominates (dominance_rms)
     curves: ScaleSweep  # the same over SCALES
 
     @property
     def normalised(self) -> bool:
         """Is the output still normalised (output RMS above 0.99)?"""
         return self.out_rms > 0.99
+
+    @property
+    def dominated(self) -> bool:
+        """Does eps dominate (input RMS below :func:`dominance_rms`, so the output RMS is below
+        1/sqrt(2) inside the root, 1/2 outside)?"""
+        return self.scale < self.dominance
 
 
 def eps_at(scale: float, eps: float = 1e-6, where: str = "inside") -> EpsResult:
@@ -140,8 +147,8 @@ def eps_at(scale: float, eps: float = 1e-6, where: str = "inside") -> EpsResult:
         raise ValueError(f"scale must be a finite number > 0, got {scale}")
     y = normalize(scale * unit_vector(), eps, where)
     return EpsResult(scale=float(scale), eps=float(eps), where=where, out_rms=float(rms(y)),
-                     value=float(y[0]), takeover=takeover_rms(eps, where),
-                     curves=takeover_curves(float(eps), where))
+                     value=float(y[0]), dominance=dominance_rms(eps, where),
+                     curves=dominance_curves(float(eps), where))
 
 
 def torch_default_eps(dtype) -> float:

@@ -17,6 +17,7 @@ from importlib import resources
 
 import numpy as np
 
+from rmsviz.i18n import _
 from rmsviz.norms import rms_norm, rms_norm_backward
 
 __all__ = [
@@ -183,20 +184,29 @@ class ParityResult:
         return max(errs)
 
     def summary(self) -> str:
-        """Lines that do not depend on where the reference came from (for nbval)."""
-        lines = [f"match: {'yes' if self.match else 'NO'}"]
+        """Lines that are the same whether PyTorch ran now or its saved answers were used (the
+        notebook compares them under nbval with and without PyTorch installed)."""
+        lines = [_("every case agrees with PyTorch: {verdict}").format(
+            verdict=_("yes") if self.match else _("NO"))]
         for dt, tol in TOLERANCE.items():
             ok = self.max_error(dt, "outputs") <= tol and self.max_error(dt, "gradients") <= tol
-            lines.append(f"{dt}: outputs and gradients {'within' if ok else 'NOT within'} "
-                         f"< {tol:.0e} of PyTorch")
+            message = (_("{dtype}: outputs and gradients differ from PyTorch's by less than {tol} "
+                         "of the largest value") if ok else
+                       _("{dtype}: outputs or gradients differ from PyTorch's by more than {tol} "
+                         "of the largest value"))
+            lines.append(message.format(dtype=dt, tol=f"{tol:.0e}"))
         return "\n".join(lines)
 
     def describe_source(self) -> str:
+        """Where PyTorch's answers came from: run now, or saved with rmsviz (and why)."""
         if self.source == "live":
-            return f"reference: PyTorch {self.torch_version}, run live on the shipped inputs"
-        note = "" if torch_available() else "; PyTorch is not installed here"
-        return (f"reference: golden values shipped in rmsviz/data/{GOLDEN_FILE} "
-                f"(made with PyTorch {self.torch_version}){note}")
+            return _("reference: PyTorch {version}, run now on the same inputs").format(
+                version=self.torch_version)
+        if torch_available():
+            return _("reference: PyTorch {version}'s answers, saved with rmsviz (asked not to run "
+                     "PyTorch now)").format(version=self.torch_version)
+        return _("reference: PyTorch {version}'s answers, saved with rmsviz (PyTorch is not "
+                 "installed here, so they were not recomputed)").format(version=self.torch_version)
 
 
 def relative_error(ours, ref) -> float:

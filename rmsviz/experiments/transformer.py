@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rmsviz.i18n import N_, _
 from rmsviz.norms import rms, rms_norm
 
-__all__ = ["BlockWeights", "make_block", "make_tokens", "block_forward", "residual_trace"]
+__all__ = ["BlockWeights", "make_block", "make_tokens", "block_forward", "residual_trace", "STAGE_LABELS",
+           "trace_table"]
 
 
 @dataclass(frozen=True)
@@ -132,15 +134,15 @@ def block_forward(x, weights: BlockWeights | None = None, eps: float = 1e-6,
     return out
 
 
-#: The stages of :func:`residual_trace`, in order, with a readable label.
+#: The stages of :func:`residual_trace`, in order, with a readable label (shown through ``_``).
 STAGE_LABELS = {
-    "x": "residual stream in (x)",
-    "norm1": "after RMSNorm 1",
-    "attn": "attention output",
-    "h": "residual after + attention (h)",
-    "norm2": "after RMSNorm 2",
-    "mlp": "MLP output",
-    "out": "residual out",
+    "x": N_("residual stream in (x)"),
+    "norm1": N_("after RMSNorm 1"),
+    "attn": N_("attention output"),
+    "h": N_("residual stream + attention (h)"),
+    "norm2": N_("after RMSNorm 2"),
+    "mlp": N_("MLP output"),
+    "out": N_("residual stream out"),
 }
 
 
@@ -154,3 +156,16 @@ def residual_trace(x=None, weights: BlockWeights | None = None, eps: float = 1e-
     x = make_tokens(d_model=w.d_model) if x is None else x
     _, stages = block_forward(x, w, eps=eps, return_stages=True)
     return {name: rms(stages[name]) for name in STAGE_LABELS}
+
+
+def trace_table(trace: dict) -> str:
+    """:func:`residual_trace` as a table: one line per stage, one column per token (RMS, 3 decimals)."""
+    if set(trace) != set(STAGE_LABELS):
+        raise ValueError(f"trace must have the stages {list(STAGE_LABELS)}, got {list(trace)}")
+    n_tokens = len(np.atleast_1d(trace["x"]))
+    header = f"{_('stage'):<34}" + "".join(
+        f"{_('token {number}').format(number=i + 1):>10}" for i in range(n_tokens))
+    lines = [header]
+    for stage, label in STAGE_LABELS.items():
+        lines.append(f"{_(label):<34}" + "".join(f"{float(v):>10.3f}" for v in np.atleast_1d(trace[stage])))
+    return "\n".join(lines)

@@ -46,6 +46,8 @@ def block_diagram(eps_label: str = N_("eps inside the root")) -> Figure:
     stream = COLORS["x"]
     ax.text(-0.2, y0 - 0.25, _("x  (residual stream)"), ha="left", va="top", fontsize=10)
     ax.text(12.0, y0 - 0.25, "out", ha="center", va="top", fontsize=10)
+    ax.text(8.15, y0 - 0.25, _("the residual stream itself is not normalised"), ha="center", va="top",
+            fontsize=9, color=stream)
     for (branch, add, sub, name) in ((0.9, 5.4, "Attention", "h"), (6.4, 10.9, "MLP", "out")):
         # the main line, to the addition
         _arrow(ax, (branch - 0.9 if branch < 1 else branch - 0.5, y0), (add - 0.22, y0), color=stream, lw=2.4)

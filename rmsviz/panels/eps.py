@@ -1,10 +1,12 @@
-"""Where eps takes over, inside or outside the root: EpsFigure and EpsPanel (notebook 05).
+"""Where eps dominates, inside or outside the root: EpsFigure and EpsPanel (notebook 05).
 
 Left: the output RMS of RMSNorm(c x) against the input RMS (log axis): 1 while the norm works,
 falling once eps dominates. Right: one output value against the input RMS (log-log), beside the
-input value itself: below the take-over point the output just follows the input, scaled.
-The dashed line marks the take-over RMS (sqrt(eps) inside the root, eps outside). The numbers and
-curves come from :func:`rmsviz.experiments.eps.eps_at`.
+input value itself: where eps dominates, the output just follows the input, scaled.
+The dashed line marks the input RMS below which eps dominates (sqrt(eps) inside the root, eps
+outside). The numbers and curves come from :func:`rmsviz.experiments.eps.eps_at`. Every number
+is shown with three significant digits, so that a slider value such as 10**-4.5 reads 3.16e-05
+(and its square root 5.62e-03), not 3e-05.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ ROOT = {"inside": N_("inside the root"), "outside": N_("outside the root")}
 
 class EpsFigure(LiveFigure):
     """Output RMS and one output value of RMSNorm(c x) against the input RMS c (over ``scales``),
-    for the unit-RMS direction ``x``, with the take-over point marked."""
+    for the unit-RMS direction ``x``, with the input RMS below which eps dominates marked."""
 
     def __init__(self, x, scales):
         super().__init__(1, 2, figsize=(9.5, 3.6))
@@ -60,24 +62,26 @@ class EpsFigure(LiveFigure):
         self.val_curve = self.moving(ax_val.plot(scales, np.ones_like(scales), color=COLORS["rmsnorm"],
                                                  lw=2.2, label=_("output y₁"))[0])
         self.val_take = self.moving(ax_val.axvline(1.0, color=COLORS["highlight"], lw=1.5, ls="--",
-                                                   label=_("eps takes over")))
+                                                   label=_("eps dominates left of this line")))
         self.val_dot = self.moving(ax_val.plot([1.0], [1.0], "o", color=COLORS["rms"], ms=7)[0])
-        ax_val.legend(loc="upper left", frameon=False, fontsize=9)
+        # below the plots: the moving dashed line would cross a legend inside them
+        self.fig.legend(handles=[*ax_val.get_lines()[:2], self.val_take], loc="outside lower center",
+                        frameon=False, fontsize=9, ncols=3)
 
     def update(self, result: EpsResult):
-        """Curves for the result's eps and placement, the take-over line and the current point."""
+        """Curves for the result's eps and placement, the line where eps dominates, the current point."""
         self.rms_curve.set_ydata(result.curves.out_rms)
         self.val_curve.set_ydata(np.maximum(result.curves.value, 1e-300))
         for line in (self.rms_take, self.val_take):
-            line.set_xdata([result.takeover, result.takeover])
+            line.set_xdata([result.dominance, result.dominance])
         self.rms_dot.set_data([result.scale], [result.out_rms])
         self.val_dot.set_data([result.scale], [max(result.value, 1e-300)])
 
 
 class EpsPanel(Panel):
-    """Slide the input RMS over 14 decades and eps over 11: see where eps takes over."""
+    """Slide the input RMS over 14 decades and eps over 11: see where eps dominates."""
 
-    title = N_("eps: where it takes over")
+    title = N_("eps: where it dominates")
 
     def __init__(self, scale: float = 1e-2, eps: float = 1e-6, where: str = "inside"):
         scale = check_range("scale", scale, 10.0 ** SCALE_EXPONENTS[0], 10.0 ** SCALE_EXPONENTS[1])
@@ -86,9 +90,9 @@ class EpsPanel(Panel):
         controls = {
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=SCALE_EXPONENTS[0],
                                             max=SCALE_EXPONENTS[1], step=0.25, description=_("input RMS"),
-                                            readout_format=".1e", layout=widgets.Layout(width="340px")),
+                                            readout_format=".2e", layout=widgets.Layout(width="340px")),
             "eps": widgets.FloatLogSlider(value=eps, base=10, min=EPS_EXPONENTS[0], max=EPS_EXPONENTS[1],
-                                          step=0.5, description="eps", readout_format=".0e",
+                                          step=0.5, description="eps", readout_format=".2e",
                                           layout=widgets.Layout(width="320px")),
             "where": widgets.ToggleButtons(options=[(_(PLACES[key]), key) for key in WHERE],
                                            value=where, description=""),
@@ -102,13 +106,18 @@ class EpsPanel(Panel):
         return eps_at(scale, eps, where)
 
     def readout(self, result: EpsResult) -> str:
-        state = _("normalised") if result.normalised else _("eps has taken over")
+        if result.normalised:
+            state = _("normalised")
+        elif result.dominated:
+            state = _("eps dominates")
+        else:
+            state = _("eps matters, but does not dominate yet")
         return _("input RMS = {scale}, eps = {eps} ({where}): output RMS = <b>{out_rms}</b> ({state}); "
-                 "eps takes over near input RMS {takeover}").format(
-            scale=f"{result.scale:.1e}", eps=f"{result.eps:.0e}", where=_(ROOT[result.where]),
-            out_rms=f"{result.out_rms:.4f}", state=state, takeover=f"{result.takeover:.1e}")
+                 "eps dominates below input RMS {dominance}").format(
+            scale=f"{result.scale:.2e}", eps=f"{result.eps:.2e}", where=_(ROOT[result.where]),
+            out_rms=f"{result.out_rms:.4f}", state=state, dominance=f"{result.dominance:.2e}")
 
     def __repr__(self) -> str:
         v = self.values
         return _("<{title} panel: input RMS {scale}, eps {eps}, {where}>").format(
-            title=_(self.title), scale=f"{v['scale']:.1e}", eps=f"{v['eps']:.0e}", where=v["where"])
+            title=_(self.title), scale=f"{v['scale']:.2e}", eps=f"{v['eps']:.2e}", where=v["where"])
