@@ -8,6 +8,7 @@ see README.md for the series and CONTRIBUTING.md for the package's layers.
 """
 
 from rmsviz.formatting import fmt, fmt_vector
+from rmsviz.i18n import get_language, set_language, tr
 from rmsviz.norms import (
     layer_norm,
     layer_norm_backward,
@@ -32,4 +33,7 @@ __all__ = [
     "fmt_vector",
     "set_style",
     "get_style",
+    "set_language",
+    "get_language",
+    "tr",
 ]

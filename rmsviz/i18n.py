@@ -22,7 +22,7 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "get_language", "set_language"]
+__all__ = ["LANGUAGES", "N_", "_", "get_language", "set_language", "tr"]
 
 DOMAIN = "rmsviz"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -67,6 +67,16 @@ def get_language() -> str:
 
 def _(message: str) -> str:
     """``message`` (English, the message id) in the current language."""
+    return _state["translation"].gettext(message)
+
+
+def tr(message: str) -> str:
+    """``message`` in the current language, for the words a notebook's own code cells print.
+
+    The same lookup as :func:`_`, under a name that does not clash with IPython's ``_`` (the last
+    output). ``print(tr("mean of squares: {value}").format(value=fmt(m)))``: both editions of a
+    notebook run the same code cell and each prints in its own language (notebook 00).
+    """
     return _state["translation"].gettext(message)
 
 

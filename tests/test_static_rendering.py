@@ -128,7 +128,7 @@ def test_every_panel_has_a_default_state_png(nb):
 
 def test_default_state_check_detects_a_moved_panel():
     """The comparison above can fail: the RMS panel with x1 at its maximum is not its default."""
-    from rmsviz.panels.rms_bars import RMSPanel
+    from rmsviz.panels.rms import RMSPanel
 
     panel = RMSPanel()
     name, control = next(iter(panel.controls.items()))

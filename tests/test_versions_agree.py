@@ -99,7 +99,8 @@ def test_colab_stack_is_the_ipywidgets_floor():
 
 def test_environment_report_flags_versions_outside_the_range():
     assert environment.problems({"numpy": "1.0"}) == [
-        f"numpy 1.0 is older than {environment.MINIMUM['numpy']}: upgrade it"]
+        f"numpy 1.0 is older than {environment.MINIMUM['numpy']}: run `python -m pip install -r "
+        "requirements.txt`, then restart the kernel"]
     assert environment.problems({"numpy": environment.MINIMUM["numpy"] + ".0"}) == []
     assert environment.problems({"ipywidgets": "9.0.0"}) == [
         "ipywidgets 9.0.0 is newer than the series supports (below 9)"]

@@ -1,6 +1,7 @@
 """Execute notebooks in place, top to bottom in a fresh kernel, and save them with outputs.
 
-    python tools/execute_notebooks.py                 # every notebook in notebooks/
+    python tools/execute_notebooks.py                 # every notebook under notebooks/ (the
+                                                      # lessons, solutions/ and every edition)
     python tools/execute_notebooks.py notebooks/01_rms_step_by_step.ipynb
 
 Each notebook runs in its own folder with the standard ``python3`` kernelspec, which is also what
@@ -48,9 +49,9 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb"))
     for path in paths:
-        print(f"executing {path.name}", flush=True)
+        print(f"executing {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
         execute(path)
     return 0
 

@@ -36,9 +36,9 @@ LOG_GRAD_EDGES = np.linspace(-10.0, 0.0, 41)
 NORM_LABELS = {"none": N_("no norm"), "layernorm": N_("LayerNorm"), "rmsnorm": N_("RMSNorm")}
 #: The three histogram columns: (key, bins, x-axis label).
 COLUMNS = (
-    ("act", ACT_EDGES, N_("activations: tanh output t")),
-    ("grad", LOG_GRAD_EDGES, N_("gradient: log10 |dL/dt|")),
-    ("weight", LOG_GRAD_EDGES, N_("weight gradient: log10 |dL/dW|")),
+    ("act", ACT_EDGES, N_("activations:\ntanh output t")),
+    ("grad", LOG_GRAD_EDGES, N_("gradient:\nlog10 |dL/dt|")),
+    ("weight", LOG_GRAD_EDGES, N_("weight gradient:\nlog10 |dL/dW|")),
 )
 #: Exponent range (base 10) of the init-scale slider: 0.1 to 10.
 SCALE_EXPONENTS = (-1, 1)

@@ -64,9 +64,10 @@ class PrecisionFigure(LiveFigure):
             1.0, color=COLORS["highlight"], lw=1.6, ls=":",
             label=_("largest square > 65504 (|x| ≥ 256)")))
         self.dot = self.moving(ax_rms.plot([1.0], [1.0], "o", color=COLORS["rms"], ms=7)[0])
-        # below the axes: the moving lines would cross a legend inside them
-        ax_rms.legend(handles=[self.sum_line, self.square_line], loc="upper center",
-                      bbox_to_anchor=(0.5, -0.2), frameon=False, fontsize=9, ncols=2)
+        # below the plots, placed by the layout engine (the moving lines would cross a legend
+        # inside the axes; a fixed offset under them collides with the x label at 18 pt)
+        self.fig.legend(handles=[self.sum_line, self.square_line], loc="outside lower center",
+                        frameon=False, fontsize=9, ncols=2)
 
         positions = np.arange(shown)
         ax_vec.set_xticks(positions, [f"y{i + 1}" for i in positions])
