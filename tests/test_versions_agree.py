@@ -105,7 +105,7 @@ def test_environment_report_flags_versions_outside_the_range():
     assert environment.problems({"ipywidgets": "9.0.0"}) == [
         "ipywidgets 9.0.0 is newer than the series supports (below 9)"]
     assert environment.problems({"ipywidgets": "7.7.1", "pillow": "missing"}) == [
-        "pillow is not installed: run `python -m pip install -r requirements.txt`"]
+        "pillow is not installed: run `python -m pip install -r requirements.txt`, then restart the kernel"]
 
 
 EXPECT = set(filter(None, os.environ.get("RMSVIZ_EXPECT_MINIMUM", "").split(",")))
