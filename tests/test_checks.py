@@ -152,7 +152,7 @@ def test_04_1_a_scan_on_the_notebooks_grid_is_accepted_and_told_about_the_grid()
     prices = regression.apple_data()[1][:4]
     scanned = regression.divergence_threshold(x, prices, np.logspace(-7, 1, 401), steps=100)
     assert 1.90e-5 < scanned < 1.91e-5  # the review's 1.905e-5
-    for answer in (scanned, float(f"{scanned:.2e}"), 1.905e-05, 1.82e-05):
+    for answer in (scanned, float(f"{scanned:.2e}"), 1.905e-05):
         feedback = check("04.1", answer)
         assert feedback.correct, answer
         assert "within one grid step" in feedback.message and "4.7%" in feedback.message
@@ -167,6 +167,23 @@ def test_04_1_the_16_apples_of_the_notebook_get_a_named_hint():
         feedback = check("04.1", answer)
         assert not feedback.correct
         assert "16 apples" in feedback.message and "four apples" in feedback.message
+
+
+def test_04_1_the_16_apples_and_the_slider_are_not_correct():
+    """The review's finding: 1.82e-05 (the 16 apples' 2 / C to 3 significant figures, printed by the
+    lesson) and 1.78e-05 (the slider value below it) were "Correct within one grid step"."""
+    assert f"{regression.stable_lr(APPLE_WEIGHTS_G):.3e}" == "1.860e-05"
+    for answer in (1.82e-05, 1.8197e-05):
+        feedback = check("04.1", answer)
+        assert not feedback.correct, answer
+        assert "16 apples" in feedback.message and "four apples" in feedback.message
+    feedback = check("04.1", 1.78e-05)
+    assert not feedback.correct
+    assert "slider" in feedback.message and "four apples" in feedback.message
+    for answer in (1.77e-05, 1.80e-05, 1.83e-05, 1.88e-05, 1.89e-05, 1.92e-05, 1.96e-05, 2.00e-05):
+        assert not check("04.1", answer).correct, answer
+    for answer in (1.85e-05, 1.86e-05, 1.87e-05, 1.905e-05, 1.91e-05):
+        assert check("04.1", answer).correct, answer
 
 
 def test_04_1_far_answers_are_not_accepted():

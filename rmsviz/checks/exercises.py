@@ -304,22 +304,44 @@ def _scan_step() -> float:
     return float(_NOTEBOOK_LR_GRID[1] / _NOTEBOOK_LR_GRID[0])
 
 
-def _within_one_scan_step(value: float) -> bool:
-    """Is ``value`` within one grid step (plus 3-significant-figure rounding) of 2 / C?"""
-    exact, step = regression.stable_lr(APPLE_WEIGHTS_G), _scan_step()
-    return exact / step * (1 - 0.005) <= value <= exact * step * (1 + 0.005)
+def _first_grid_point_above(exact: float) -> float:
+    """The first learning rate of notebook 04's grid above ``exact``: what a scan reports."""
+    return float(_NOTEBOOK_LR_GRID[_NOTEBOOK_LR_GRID > exact][0])
+
+
+def _within_3_figures(value: float, target: float) -> bool:
+    """Does ``value`` equal ``target`` to 3 significant figures (relative difference <= 0.3%)?"""
+    return abs(value / target - 1.0) <= 3e-3
+
+
+def _scan_answer(value: float) -> bool:
+    """Is ``value`` the scan's answer for the four apples, the first grid point above 2 / C
+    (1.905e-05), to 3 significant figures? Only that grid point: the last one below 2 / C
+    (1.820e-05) is a learning rate that still converges, and it equals the 16 apples' 2 / C to
+    3 significant figures, so it gets that mistake's hint instead."""
+    return _within_3_figures(value, _first_grid_point_above(regression.stable_lr(APPLE_WEIGHTS_G)))
 
 
 def _printed_16_apples(value: float) -> bool:
-    """Does ``value`` round to notebook 04's 2/C of the 16 apples, printed as 1.818e-05?"""
-    return math.isclose(value, regression.stable_lr(regression.apple_data()[0]), rel_tol=3e-4)
+    """Is ``value`` notebook 04's 2/C of the 16 apples (1.818e-05), to 3 significant figures (1.82e-05)?"""
+    return _within_3_figures(value, regression.stable_lr(regression.apple_data()[0]))
+
+
+#: The lesson's regression slider: learning rates 10**-7 ... 10 in steps of 10**0.05.
+_NOTEBOOK_LR_SLIDER = 10.0 ** np.arange(-7, 1.001, 0.05)
+
+
+def _slider_below_16_apples(value: float) -> bool:
+    """Is ``value`` the last slider value below the 16 apples' 2 / C (1.78e-05), to 3 significant figures?"""
+    limit = regression.stable_lr(regression.apple_data()[0])
+    return _within_3_figures(value, float(_NOTEBOOK_LR_SLIDER[_NOTEBOOK_LR_SLIDER < limit].max()))
 
 
 EXERCISES.update({
     "04.1": NumberExercise(
         question=N_("price = w * x fitted by gradient descent on the mean squared error, with x the four "
-                    "apples [200, 300, 150, 250] in grams: what is the largest stable learning rate "
-                    "(3 significant figures, e.g. 1.23e-05)?"),
+                    "apples [200, 300, 150, 250] in grams: what is the stability limit of the learning "
+                    "rate, below which every run converges (3 significant figures, e.g. 1.23e-05)?"),
         answer=lambda: regression.stable_lr(APPLE_WEIGHTS_G),
         mistakes=[
             Mistake(N_("1 / curvature"),
@@ -330,29 +352,35 @@ EXERCISES.update({
             Mistake(N_("2 / (2 max(x)²)"),
                     N_("the curvature averages x² over the apples; the heaviest apple alone does not set it."),
                     value=lambda: 1.0 / float(np.max(APPLE_WEIGHTS_G)) ** 2),
-            Mistake(N_("2 / C for the 16 apples of the notebook's data set (1.818e-05)"),
-                    N_("the question asks about the four apples of the source text only."),
+            Mistake(N_("2 / C for the 16 apples of the notebook's data set (1.818e-05, or 1.82e-05 to 3 "
+                       "significant figures)"),
+                    N_("the question asks about the four apples of the source text only. For those four, "
+                       "1.82e-05 is the last grid point below the limit, not the limit. Compute 2 / C."),
                     matches=_printed_16_apples),
+            Mistake(N_("the last slider value below 2 / C for the notebook's 16 apples (1.78e-05)"),
+                    N_("the question asks about the four apples only, and the slider moves in steps of a "
+                       "factor 1.12. Compute 2 / C = 1 / mean(x²) for the four apples."),
+                    matches=_slider_below_16_apples),
         ],
         also_accepted=[Accepted(
-            matches=_within_one_scan_step,
+            matches=_scan_answer,
             note=N_("Correct within one grid step. A scan finds the threshold only to within one step of "
                     "its grid ({step}% for 401 points from 1e-7 to 10). The exact value is 2 / C = {exact}."),
             note_values=lambda: {"step": f"{100 * (_scan_step() - 1):.1f}",
                                  "exact": f"{regression.stable_lr(APPLE_WEIGHTS_G):.3e}"},
         )],
-        hint=N_("the curvature is C = 2 mean(x²); the largest stable step is 2 / C."),
+        hint=N_("the curvature is C = 2 mean(x²); the stability limit is 2 / C."),
         atol=0.0, rtol=0.01,
     ),
     "04.2": NumberExercise(
-        question=N_("the same four apples in kilograms [0.2, 0.3, 0.15, 0.25]: the largest stable learning rate?"),
+        question=N_("the same four apples in kilograms [0.2, 0.3, 0.15, 0.25]: the stability limit of the learning rate?"),
         answer=lambda: regression.stable_lr(APPLE_WEIGHTS_G / 1000),
         mistakes=[
             Mistake(N_("the grams answer times 1000"),
                     N_("the curvature has x squared in it: 1000 times smaller x, a million times smaller "
                        "curvature."),
                     value=lambda: 1000.0 * regression.stable_lr(APPLE_WEIGHTS_G)),
-            Mistake(N_("the grams answer"), N_("the unit changes mean(x²), so it changes the largest stable step."),
+            Mistake(N_("the grams answer"), N_("the unit changes mean(x²), so it changes the stability limit."),
                     value=lambda: regression.stable_lr(APPLE_WEIGHTS_G)),
         ],
         hint=N_("2 / C with C = 2 mean(x²), x now in kilograms."),
@@ -367,7 +395,7 @@ EXERCISES.update({
                     value=lambda: 10.0),
             Mistake(N_("1"), N_("that is the factor for dL/dW and dL/dg; dL/dx has the factor 1/r."),
                     value=lambda: 1.0),
-            Mistake(N_("0.01"), N_("r grows by the factor c only once: J = (I - y yᵀ/n) / r."), value=lambda: 0.01),
+            Mistake(N_("0.01"), N_("r grows by the factor c only once: J = (I - ŷ ŷᵀ/n) / r."), value=lambda: 0.01),
         ],
         hint=N_("J = (I - y yᵀ / n) / r, where y does not change and r = RMS(c x) = c RMS(x)."),
         atol=0.0, rtol=0.01,
