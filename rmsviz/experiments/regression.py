@@ -90,7 +90,8 @@ def curvature(x) -> float:
 
 
 def stable_lr(x) -> float:
-    """The stability limit of the learning rate, ``2 / C = 1 / mean(x**2)``: every lr below it converges, lr = 2 / C oscillates."""
+    """The stability limit of the learning rate, ``2 / C = 1 / mean(x**2)``: every lr below it
+    converges, and lr = 2 / C oscillates."""
     return 2.0 / curvature(x)
 
 
