@@ -76,3 +76,37 @@ def test_partial_bad_input():
         P.partial_sweep([1.5], np.ones((2, 4)))
     with pytest.raises(ValueError, match="positive"):
         P.random_vectors(0, 4)
+
+
+# The exact spread (review B, finding 5: 2000 vectors carry a sampling error of about 1.6%)
+
+
+def test_exact_spread_matches_a_large_simulation():
+    from rmsviz.experiments.partial import exact_mean_ratio, exact_spread
+    rng = np.random.default_rng(1)
+    n = 64
+    x = rng.standard_normal((200_000, n))
+    for k in (2, 4, 16, 63):
+        ratios = np.sqrt(np.mean(x[:, :k] ** 2, axis=1) / np.mean(x**2, axis=1))
+        assert abs(ratios.mean() - exact_mean_ratio(k, n)) < 5e-4
+        assert abs(ratios.std() / exact_spread(k, n) - 1) < 0.01
+    assert exact_spread(n, n) == 0.0 and exact_mean_ratio(n, n) == 1.0
+
+
+def test_the_finite_population_formula_against_the_exact_spread():
+    from rmsviz.experiments.partial import exact_spread, spread_formula
+    n = 512
+    above = {k: float(spread_formula(k, n)) / exact_spread(k, n) - 1 for k in (4, 16, 32, 128)}
+    assert 0.03 < above[4] < 0.04           # 3.6% too high at k = 4
+    assert all(0 < above[k] < 0.01 for k in (16, 32, 128))
+    assert 0.15 < 1 / np.sqrt(2 * 128) / exact_spread(128, n) - 1 < 0.16   # the simple form: 15.6%
+
+
+def test_exact_spread_rejects_bad_counts():
+    from rmsviz.experiments.partial import exact_spread, sampling_error
+    for k, n in ((0, 4), (5, 4), (1.5, 4)):
+        with pytest.raises(ValueError):
+            exact_spread(k, n)
+    assert abs(sampling_error(2000) - 0.0158) < 1e-4
+    with pytest.raises(ValueError):
+        sampling_error(1)
