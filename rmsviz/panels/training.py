@@ -47,6 +47,9 @@ RATIO_TICKS = (0.1, 0.2, 0.5, 1.0, 2.0)
 #: Where a diverged run is drawn on the right-hand axes: one row per norm, above the ticks.
 DIVERGED_ROWS = {"none": 2.6, "layernorm": 3.2, "rmsnorm": 3.9}
 LINE, HALO = 1.4, 7.0
+#: Font sizes (points, at the figure's 80 dpi): annotations and legend, axis labels and ticks, titles.
+#: The annotations were 8 points, the smallest text of the series' panels (review B, finding 24).
+TEXT_PT, LABEL_PT, TICK_PT, TITLE_PT = 11, 11, 10, 12
 
 
 def _tick(value: float) -> str:
@@ -68,12 +71,12 @@ class TrainingFigure(LiveFigure):
         ax_loss.set_yscale("log")
         ax_loss.set_xlim(0, steps)
         ax_loss.set_ylim(*LOSS_LIM)
-        ax_loss.set_xlabel(_("step"))
-        ax_loss.set_ylabel(_("loss (mean squared error)"))
+        ax_loss.set_xlabel(_("step"), fontsize=LABEL_PT)
+        ax_loss.set_ylabel(_("loss (mean squared error)"), fontsize=LABEL_PT)
         ax_loss.axhline(initial, color="black", lw=0.8, ls=":")
         ax_loss.axhline(self.ceiling, color="black", lw=0.8, ls="--")
-        ax_loss.text(steps * 0.99, initial * 1.1, _("initial loss"), fontsize=8, ha="right", va="bottom")
-        ax_loss.text(steps * 0.99, self.ceiling * 0.9, _("diverged above this line"), fontsize=8,
+        ax_loss.text(steps * 0.99, initial * 1.1, _("initial loss"), fontsize=TEXT_PT, ha="right", va="bottom")
+        ax_loss.text(steps * 0.99, self.ceiling * 0.9, _("diverged above this line"), fontsize=TEXT_PT,
                      ha="right", va="top")
         ax_lr.set_xscale("log", base=2)
         ax_lr.set_yscale("log")
@@ -82,11 +85,11 @@ class TrainingFigure(LiveFigure):
         ax_lr.set_ylim(*RATIO_LIM)
         ax_lr.set_yticks(RATIO_TICKS, [_tick(v) for v in RATIO_TICKS])
         ax_lr.minorticks_off()
-        ax_lr.set_xlabel(_("learning rate"))
-        ax_lr.set_ylabel(_("final loss ÷ initial loss"))
+        ax_lr.set_xlabel(_("learning rate"), fontsize=LABEL_PT)
+        ax_lr.set_ylabel(_("final loss ÷ initial loss"), fontsize=LABEL_PT)
         ax_lr.axhline(1.0, color="black", lw=0.8, ls="--")
-        ax_lr.text(self.lrs[-1] * 1.4, 0.93, _("stable below this line"), fontsize=8, ha="right", va="top")
-        ax_lr.text(self.lrs[0] / 1.4, DIVERGED_ROWS["layernorm"], _("× = diverged"), fontsize=8, va="center")
+        ax_lr.text(self.lrs[-1] * 1.4, 0.93, _("stable below this line"), fontsize=TEXT_PT, ha="right", va="top")
+        ax_lr.text(self.lrs[0] / 1.4, DIVERGED_ROWS["layernorm"], _("× = diverged"), fontsize=TEXT_PT, va="center")
         self.halo_curve = ax_loss.plot([], [], lw=HALO, alpha=0.3, solid_capstyle="round")[0]
         self.halo_final = ax_lr.plot([], [], lw=HALO, alpha=0.3, solid_capstyle="round")[0]
         self.curves, self.stops, self.finals, self.crosses = {}, {}, {}, {}
@@ -97,14 +100,17 @@ class TrainingFigure(LiveFigure):
             (self.finals[norm],) = ax_lr.plot([], [], color=color, lw=LINE, marker="o", ms=4)
             (self.crosses[norm],) = ax_lr.plot([], [], ls="none", marker="x", ms=8, mew=2, color=color)
         self.chosen_lr = ax_lr.axvline(self.lrs[0], color=COLORS["highlight"], lw=1.5, alpha=0.8)
-        ax_loss.set_title(_("loss per step"), fontsize=10)
-        ax_lr.set_title(_("final loss after {steps} steps").format(steps=steps), fontsize=10)
+        ax_loss.set_title(_("loss per step"), fontsize=TITLE_PT)
+        ax_lr.set_title(_("final loss after {steps} steps").format(steps=steps), fontsize=TITLE_PT)
         # No text moves: drawing text costs far more than drawing lines. The depth and the learning
         # rate are in the readout; the chosen learning rate is also the vertical line.
         self.moving(self.halo_curve, self.halo_final, *self.curves.values(), *self.stops.values(),
                     *self.finals.values(), *self.crosses.values(), self.chosen_lr)
         handles = [Line2D([], [], color=COLORS[n], lw=2, label=_(NORM_LABELS[n])) for n in NORMS]
-        ax_loss.legend(handles=handles, loc="center right", frameon=False, fontsize=8)
+        ax_loss.legend(handles=handles, loc="center right", bbox_to_anchor=(1.0, 0.63), frameon=False,
+                       fontsize=TEXT_PT)
+        for ax in self.axes:
+            ax.tick_params(labelsize=TICK_PT)
 
     def update(self, result: TrainingView):
         """Curves of the three norms at the chosen learning rate; final / initial over the grid."""
