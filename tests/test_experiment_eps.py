@@ -82,3 +82,13 @@ def test_eps_bad_input():
         E.scale_sweep(X, [1.0], index=10)
     with pytest.raises(ValueError, match="scale"):
         E.eps_at(0.0)
+
+
+def test_input_type_eps_is_what_pytorch_used_before_2025():
+    from rmsviz.experiments.eps import dominance_rms, input_type_eps, torch_default_eps
+    assert input_type_eps("float16") == 2.0 ** -10
+    assert input_type_eps("bfloat16") == 2.0 ** -7
+    assert input_type_eps(np.float32) == torch_default_eps("float32")
+    assert abs(dominance_rms(input_type_eps("float16")) - 0.03125) < 1e-12
+    with pytest.raises(TypeError):
+        input_type_eps("int32")

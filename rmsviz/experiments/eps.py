@@ -21,7 +21,8 @@ import numpy as np
 from rmsviz.norms import rms, rms_norm
 
 __all__ = ["WHERE", "BASE_VECTOR", "SCALES", "normalize", "dominance_rms", "ScaleSweep", "scale_sweep",
-           "unit_vector", "dominance_curves", "EpsResult", "eps_at", "torch_default_eps"]
+           "unit_vector", "dominance_curves", "EpsResult", "eps_at", "torch_default_eps",
+           "input_type_eps"]
 
 WHERE = ("inside", "outside")
 
@@ -155,6 +156,10 @@ def torch_default_eps(dtype) -> float:
     """What ``eps=None`` means in ``torch.nn.RMSNorm`` / ``F.rms_norm``: machine epsilon of the
     type the computation runs in, float32 for float16/bfloat16/float32 input (2**-23 ~ 1.19e-7) and
     float64 for float64 (2**-52). ``dtype`` is a numpy dtype or a name (``"bfloat16"`` allowed).
+
+    This is PyTorch's rule since pull request #142848 (merged January 2025). Before it, ``eps=None``
+    was the machine epsilon of the input type itself: 2**-10 ~ 9.8e-4 for float16 and 2**-7 ~ 7.8e-3
+    for bfloat16 (:func:`input_type_eps`).
     """
     name = str(dtype) if not isinstance(dtype, str) else dtype
     if name in ("bfloat16", "float16", "half", "float32", "float", "single"):
@@ -168,3 +173,18 @@ def torch_default_eps(dtype) -> float:
     if dt.kind != "f":
         raise TypeError(f"dtype must be a floating dtype, got {dt}")
     return torch_default_eps(dt.name)
+
+
+def input_type_eps(dtype) -> float:
+    """The machine epsilon of the input type itself: what ``eps=None`` meant in PyTorch before
+    January 2025 (pull request #142848) for float16 (2**-10) and bfloat16 (2**-7) input."""
+    name = str(dtype) if not isinstance(dtype, str) else dtype
+    if name == "bfloat16":
+        return 2.0 ** -7
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating dtype or its name, got {dtype!r}") from None
+    if dt.kind != "f":
+        raise TypeError(f"dtype must be a floating dtype, got {dt}")
+    return float(np.finfo(dt).eps)

@@ -21,7 +21,8 @@ MODELS: tuple[dict, ...] = (
     {"model": "Hugging Face LlamaRMSNorm", "eps": 1e-6, "where": "inside",
      "source": "constructor default"},
     {"model": "torch.nn.RMSNorm / F.rms_norm", "eps": None, "where": "inside",
-     "source": "default eps=None: machine epsilon of float32 (float64 for float64 input)"},
+     "source": "default eps=None: machine epsilon of float32 (float64 for float64 input), "
+               "since January 2025"},
     {"model": "RMSNorm paper code (Zhang & Sennrich)", "eps": 1e-8, "where": "outside",
      "source": "x / (RMS(x) + eps)"},
 )
