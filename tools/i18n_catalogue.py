@@ -37,6 +37,8 @@ PACKAGE = ROOT / "rmsviz"
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "rmsviz.pot"
 NOTEBOOKS = ROOT / "notebooks"
+#: Tools whose output a student reads (the one-page recap): their _() strings are in the catalogue.
+TOOLS_SHOWN = (ROOT / "tools" / "make_recap.py",)
 KEYWORDS = {"_": None, "N_": None, "tr": None}
 COMMENT_TAGS = ("Translators:",)
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[:!][^{}]*)?\}")
@@ -101,6 +103,15 @@ def extracted() -> Catalog:
         if message:
             catalog.add(message, locations=[(f"rmsviz/{filename}", lineno)], auto_comments=comments,
                         context=context)
+    # the printed recap (tools/make_recap.py) is read by students too, in their language
+    for recap in TOOLS_SHOWN:
+        with open(recap, "rb") as fh:
+            for lineno, message, comments, context in babel_extract("python", fh, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True):
+                if isinstance(message, tuple):
+                    message = message[0]
+                if message:
+                    catalog.add(message, locations=[(recap.relative_to(ROOT).as_posix(), lineno)],
+                                auto_comments=comments, context=context)
     for location, message, comments in notebook_messages():
         catalog.add(message, locations=[(location, None)], auto_comments=comments)
     return catalog
