@@ -110,7 +110,7 @@ def extracted() -> Catalog:
                 if isinstance(message, tuple):
                     message = message[0]
                 if message:
-                    catalog.add(message, locations=[(recap.relative_to(ROOT).as_posix(), lineno)],
+                    catalog.add(message, locations=[(f"tools/{recap.name}", lineno)],
                                 auto_comments=comments, context=context)
     for location, message, comments in notebook_messages():
         catalog.add(message, locations=[(location, None)], auto_comments=comments)
