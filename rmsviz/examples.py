@@ -164,9 +164,9 @@ CLAIMS: tuple[Claim, ...] = (
                    "centred on the mean. (For the apples: centred on the mean, 225 g.)"),
         verdict="wrong",
         correction=N_("True of the text's z-score, false of RMSNorm. A z-score is negative exactly where "
-                      "x is below the mean (225 g for the apples). With the gain at 1, RMSNorm divides by a "
-                      "positive number, so it keeps every sign: the four apple outputs are all positive, with mean "
-                      "{rms_norm_mean}. Only mean-centring makes positive inputs negative."),
+                      "x is below the mean (225 g for the apples). With the gain at 1, RMSNorm divides by "
+                      "a positive number, so it keeps every sign: the four apple outputs are all positive, "
+                      "with mean {rms_norm_mean}. Only mean-centring makes positive inputs negative."),
         evidence="keeps_sign",
     ),
     Claim(
@@ -193,8 +193,8 @@ CLAIMS: tuple[Claim, ...] = (
                    "the model learn the importance of each dimension fairly."),
         verdict="wrong",
         correction=N_("Wrong. With the gain at 1, every feature is divided by the same number, so every "
-                      "ratio between features is kept: largest / smallest is {before} before and {after} after. Putting "
-                      "each feature on a similar range is feature scaling across examples (standardising "
+                      "ratio between features is kept: largest / smallest is {before} before and {after} "
+                      "after. Putting each feature on a similar range is feature scaling across examples (standardising "
                       "one column of a data set, or BatchNorm)."),
         evidence="keeps_ratios",
     ),
@@ -207,9 +207,9 @@ CLAIMS: tuple[Claim, ...] = (
         verdict="partly wrong",
         correction=N_("Partly wrong. RMSNorm sets the RMS to 1, so it can make the deviations larger: the "
                       "std of [0.01, 0.02] grows from {std_in} to {std_out}. With the gain at 1, it keeps "
-                      "part of the meaning: signs and ratios. It loses the overall size: [200, 300, 150, 250] g and "
-                      "ten times heavier apples give the same output. The text's z-score also loses "
-                      "the level (section 8)."),
+                      "part of the meaning: signs and ratios. It loses the overall size: "
+                      "[200, 300, 150, 250] g and ten times heavier apples give the same output. The "
+                      "text's z-score also loses the level (section 8)."),
         evidence="rescales_to_rms_one",
     ),
     Claim(
@@ -237,8 +237,8 @@ CLAIMS: tuple[Claim, ...] = (
                    "keeps a suitable size."),
         verdict="right conclusion, wrong reason",
         correction=N_("The conclusion is what the RMSNorm paper reports from training runs; this code "
-                      "trains no model (notebook 06 trains a small one). The text's reason is wrong: values are not kept in a fixed range "
-                      "(a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
+                      "trains no model (notebook 06 trains a small one). The text's reason is wrong: "
+                      "values are not kept in a fixed range (a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
                       "re-scaling invariance: with weights 10 W instead of W, the output is the same and "
                       "dL/dW is {ratio} times smaller."),
         evidence="weight_rescaling_invariance",

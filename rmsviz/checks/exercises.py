@@ -198,7 +198,8 @@ EXERCISES.update({
         hint=N_("recompute each line from the numbers the text printed before it, not from the right values."),
     ),
     "02.1": NumberExercise(
-        question=N_("what does RMSNorm (no gain, eps = 0) give for the feature 8 of [2, 4, 6, 8] (two decimals)?"),
+        question=N_("what does RMSNorm (no gain, eps = 0) give for the feature 8 of [2, 4, 6, 8] "
+                    "(two decimals)?"),
         answer=lambda: float(_rms_norm_plain(_SEED)[3]),
         mistakes=[
             Mistake(N_("the source text's 1.16, a z-score with the sample std"),
