@@ -45,8 +45,8 @@ from rmsviz.examples import (
     TextStep,
     claim,
 )
-from rmsviz.formatting import fmt_vector
-from rmsviz.i18n import N_, _
+from rmsviz.formatting import display_width, fmt_vector, pad
+from rmsviz.i18n import N_, SOURCE_LANGUAGE, _, get_language
 from rmsviz.norms import layer_norm, rms, rms_norm, rms_norm_backward
 
 # ----------------------------------------------------------------------------------------------
@@ -514,18 +514,23 @@ class VerdictTable:
         return {v: sum(1 for c, _e in self.rows if c.verdict == v) for v in VERDICTS}
 
     def _repr_html_(self) -> str:
+        # In a translated edition the claim's translation is the Korean original again (the
+        # catalogue gives the text's own sentence), so the English column is left out there.
+        english = get_language() == SOURCE_LANGUAGE
         head = "<tr>" + "".join(f"<th>{_(h)}</th>" for h in (
-            N_("claim"), N_("the text says (Korean)"), N_("in English"), N_("verdict"),
-            N_("why (numbers computed by the evidence code)"))) + "</tr>"
+            N_("claim"), N_("the text says (Korean)"), *([N_("in English")] if english else []),
+            N_("verdict"), N_("why (numbers computed by the evidence code)"))) + "</tr>"
         body = "".join(
-            f"<tr><td>{c.id}</td><td>{html.escape(c.korean)}</td><td>{html.escape(_(c.english))}</td>"
-            f"<td><b>{html.escape(_(c.verdict))}</b></td>"
+            f"<tr><td>{c.id}</td><td>{html.escape(c.korean)}</td>"
+            + (f"<td>{html.escape(_(c.english))}</td>" if english else "")
+            + f"<td><b>{html.escape(_(c.verdict))}</b></td>"
             f"<td>{html.escape(_(c.correction).format(**e.numbers))}</td></tr>"
             for c, e in self.rows)
         return f"<table>{head}{body}</table>"
 
     def __repr__(self) -> str:
-        return "\n".join(f"{c.id:<4} {_(c.verdict):<31} {_(c.english)}" for c, _e in self.rows)
+        width = max(display_width(_(v)) for v in VERDICTS) + 1
+        return "\n".join(f"{c.id:<4} {pad(_(c.verdict), width)} {_(c.english)}" for c, _e in self.rows)
 
 
 def verdict_table() -> VerdictTable:

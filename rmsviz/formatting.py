@@ -7,9 +7,11 @@ This module imports nothing from rmsviz: every layer may use it.
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
-__all__ = ["fmt", "fmt_vector"]
+__all__ = ["display_width", "fmt", "fmt_vector", "pad"]
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -21,3 +23,14 @@ def fmt(value: float, digits: int = 3) -> str:
 def fmt_vector(values, digits: int = 3) -> str:
     """A vector with a fixed number of decimals: [0.365, 0.730, 1.095, 1.461] (any shape is flattened)."""
     return "[" + ", ".join(f"{float(v):.{digits}f}" for v in np.ravel(values)) + "]"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: 2 for a wide character (Hangul, CJK), else 1."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` monospaced columns (``f"{text:<width}"`` counts a Hangul
+    syllable as one column, though it takes two, so Korean tables would not line up)."""
+    return text + " " * max(width - display_width(text), 0)

@@ -14,3 +14,11 @@ def test_fmt(value, text):
 
 def test_fmt_vector():
     assert fmt_vector(np.array([[0.36515, 0.7303]]), 2) == "[0.37, 0.73]"
+
+
+def test_pad_counts_a_hangul_syllable_as_two_columns():
+    from rmsviz.formatting import display_width, pad
+
+    assert display_width("옳음") == 4 and display_width("right") == 5
+    assert pad("옳음", 8) == "옳음    " and pad("right", 8) == "right   "
+    assert pad("too long", 3) == "too long"  # never cut

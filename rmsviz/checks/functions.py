@@ -219,7 +219,7 @@ class FunctionExercise(Exercise):
                                            expected=shape_text(e.shape), hint=_(self.shape_hint)))
             with np.errstate(all="ignore"):
                 worst = np.unravel_index(int(np.argmax(np.abs(g - e))), e.shape) if e.ndim else ()
-            where = _(" at index {index}").format(index=list(worst)) if e.ndim else ""
+            where = _(" at index {index}").format(index=[int(i) for i in worst]) if e.ndim else ""
             return Feedback(False, _(
                 "Not yet: for {inputs}, {what} is {got}{where}, but the right value is {expected}. "
                 "Hint: {hint}").format(inputs=inputs, what=what, got=number_text(g[worst]), where=where,

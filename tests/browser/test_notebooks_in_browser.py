@@ -30,12 +30,21 @@ Errors not counted (the only ones, each counted and printed in the notebook's re
   notebook too, before any cell runs.
 
 A screenshot per notebook and front end is saved (folder printed).
+
+Which notebooks each front end opens (:func:`scope`), to keep CI within its time budget while
+every front end still meets every panel: a notebook that builds no panel (the worked solutions:
+text and checks only) is left to nbval, which runs every cell of it in every environment; the
+translated editions (``notebooks/ko/``) run the same code cells as the English notebooks (a test
+checks it), so they are opened in the first front end only (JupyterLab), where their Hangul
+figures are also screenshotted. ``RMSVIZ_BROWSER_EDITIONS=en`` limits a run to the English
+notebooks (CI's extra environments).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import urllib.parse
@@ -52,6 +61,8 @@ from browser_results import for_frontend, percentile  # noqa: E402
 
 NOTEBOOKS = nh.notebook_paths()
 FRONTENDS = frontends.available()
+EDITIONS = os.environ.get("RMSVIZ_BROWSER_EDITIONS", "all")
+PANEL_CALL = re.compile(r"\b[A-Z]\w*Panel\(")
 KEY_MOVES = int(os.environ.get("RMSVIZ_BROWSER_KEY_MOVES", "2"))  # per slider
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -190,6 +201,32 @@ def check_readout(name, label, before, after, direction):
             f"{name}: {label} readout {after['readout']!r} != handle value {after['nowText']}")
 
 
+def builds_a_panel(path) -> bool:
+    """Whether a code cell of the notebook at ``path`` builds a panel (``SomethingPanel(``)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    return any(PANEL_CALL.search("".join(c["source"])) for c in cells if c["cell_type"] == "code")
+
+
+def scope(frontend, path) -> str | None:
+    """Why ``frontend`` does not open the notebook at ``path`` (module docstring), or None."""
+    if not builds_a_panel(path):
+        return "no panel: nbval runs every cell of it"
+    # an edition lives in a folder named by its two-letter language code (notebooks/ko/...)
+    translated = bool(re.fullmatch(r"[a-z]{2}", Path(nh.relative_name(path)).parts[0]))
+    if translated and EDITIONS == "en":
+        return "RMSVIZ_BROWSER_EDITIONS=en"
+    if translated and FRONTENDS and frontend.key != FRONTENDS[0].key:
+        return f"translated edition: same code cells, opened in {FRONTENDS[0].name} only"
+    return None
+
+
+@pytest.fixture
+def in_scope(frontend, path):
+    reason = scope(frontend, path)
+    if reason:
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="session", params=FRONTENDS, ids=[f.key for f in FRONTENDS])
 def frontend(request):
     return request.param
@@ -323,7 +360,7 @@ def move_and_time(page, frontend, index, direction):
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks under notebooks/")
 @pytest.mark.skipif(not FRONTENDS, reason="no front end installed (jupyterlab or notebook)")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=nh.notebook_ids(NOTEBOOKS))
-def test_notebook_in_browser(frontend, path, page, screenshot_dir):
+def test_notebook_in_browser(frontend, path, in_scope, page, screenshot_dir):
     name = f"{frontend.name}: {nh.relative_name(path)}"
     results = for_frontend(frontend.name)
     server = page.server
