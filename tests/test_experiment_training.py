@@ -190,3 +190,16 @@ def test_time_steps_reports_every_kernel_and_norm():
 def test_bad_arguments_raise(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_warm_up_fills_the_cache_and_time_steps_waits_for_it():
+    depth = training.MAX_DEPTH - 1
+    thread = training.warm_up([depth])
+    assert thread is not None
+    training.time_steps(depth=1, repeats=1, number=1)  # waits for the warm-up's lock
+    assert not thread.is_alive()
+    hits = training._train.cache_info().hits
+    training.training_at(depth=depth)
+    assert training._train.cache_info().hits == hits + len(training.NORMS)
+    with pytest.raises(ValueError):
+        training.warm_up([0], background=False)

@@ -77,19 +77,13 @@ def _check(name: str, left, right) -> str:
 
 
 def dominance_rms(eps: float) -> float:
-    """The input RMS below which eps dominates (eps inside the root): notebook 05's
-    ``dominance_rms`` (called ``takeover_rms`` before notebook 05's rewrite)."""
-    function = getattr(eps_exp, "dominance_rms", None) or getattr(eps_exp, "takeover_rms")
-    return function(eps, "inside")
+    """The input RMS below which eps dominates (eps inside the root): notebook 05."""
+    return float(eps_exp.dominance_rms(eps, "inside"))
 
 
 def float16_sum_overflow_rms(n: int) -> float:
-    """The input RMS at which a float16 sum of the n squares overflows: notebook 05's
-    ``precision.sum_overflow_rms`` when the package has it, else the largest float16 over n."""
-    function = getattr(precision, "sum_overflow_rms", None)
-    if function is not None:
-        return float(function(n))
-    return float(np.sqrt(np.finfo(np.float16).max / n))
+    """The input RMS at which a float16 sum of the n squares overflows: notebook 05."""
+    return float(precision.sum_overflow_rms(n))
 
 
 def identities() -> Table:

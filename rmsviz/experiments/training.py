@@ -42,6 +42,7 @@ learning rate of the grid, so it is known to within one grid step (a factor of 2
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -554,6 +555,33 @@ def _median_seconds(fn, repeats: int, number: int) -> float:
     return float(np.median(samples))
 
 
+#: Held while :func:`warm_up` trains in the background, so that :func:`time_steps` never times a
+#: step while another thread computes (it waits for the warm-up to end first).
+_WARM_UP = threading.Lock()
+
+
+def warm_up(depths, background: bool = True):
+    """Train every norm at each of ``depths`` (in the order given) so that a later
+    :func:`training_at` at that depth is a cache hit. The first visit of a depth costs 0.3 to 1 s
+    (three norms over the learning-rate grid); :class:`rmsviz.panels.TrainingPanel` calls this in a
+    background thread once it is on screen, nearest depths first (notebook 06). Returns the thread
+    (``None`` when ``background`` is False)."""
+    depths = [_check_int("depth", d, 1, MAX_DEPTH) for d in depths]
+
+    def work():
+        with _WARM_UP:
+            for depth in depths:
+                for norm in NORMS:
+                    train(norm, depth)
+
+    if not background:
+        work()
+        return None
+    thread = threading.Thread(target=work, name="rmsviz-training-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def time_steps(depth: int = 4, batch: int = BATCH, lr: float = 0.0625, repeats: int = 9,
                number: int = 3) -> StepTiming:
     """Time of one SGD step of one model (forward, backward, update) and of one norm call.
@@ -561,8 +589,11 @@ def time_steps(depth: int = 4, batch: int = BATCH, lr: float = 0.0625, repeats: 
     Each (kernel, norm) is timed in ``repeats`` rounds of ``number`` steps, the norms interleaved,
     so a slow moment of the machine hits all of them; the fastest round counts (other programs on
     the machine only ever add time, as Python's ``timeit`` documentation explains). The norm alone
-    is one forward and one backward call on a (batch, WIDTH) array, as in one block.
+    is one forward and one backward call on a (batch, WIDTH) array, as in one block. A
+    :func:`warm_up` still training in the background is waited for first.
     """
+    with _WARM_UP:  # no timing while another thread computes
+        pass
     depth = _check_int("depth", depth, 1)
     batch = _check_int("batch", batch, 1)
     repeats = _check_int("repeats", repeats, 1)

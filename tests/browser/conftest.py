@@ -48,8 +48,11 @@ def pytest_collection_modifyitems(config, items):
 
 def summary_line(name: str, result: dict) -> str:
     t = result["timings_ms"]
+    c = result.get("control_timings_ms", [])
     return (f"{name} browser: {result['sliders']} sliders in {result['notebooks']} notebooks, "
-            f"move-to-pixels p50 {percentile(t, 50):.0f} ms p95 {percentile(t, 95):.0f} ms")
+            f"move-to-pixels p50 {percentile(t, 50):.0f} ms p95 {percentile(t, 95):.0f} ms; "
+            f"{result.get('controls', 0)} other controls, change-to-pixels p50 "
+            f"{percentile(c, 50):.0f} ms p95 {percentile(c, 95):.0f} ms")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -78,13 +78,20 @@ INSTRUMENT = """
   const stamp = () => { state.lastKey = performance.now(); };
   document.addEventListener('keydown', stamp, true);
   document.addEventListener('mousedown', stamp, true);
+  // a drop-down chosen from code (select_option) gets no mousedown: its input event is the start
+  document.addEventListener('input', (e) => { if (e.target.tagName === 'SELECT') stamp(); }, true);
   state.sliders = () => document.querySelectorAll(window.__fe.container + ' .widget-slider');
+  // the other controls a panel has: toggle buttons, drop-downs, check boxes
+  state.controls = () => document.querySelectorAll(['.widget-toggle-buttons', '.widget-dropdown',
+    '.widget-checkbox'].map((c) => window.__fe.container + ' ' + c).join(', '));
   state.imageFor = (slider) => {
     const area = slider.closest(window.__fe.output);
     return area ? area.querySelector('img') : null;
   };
-  state.arm = (index) => {
-    const img = state.imageFor(state.sliders()[index]);
+  state.arm = (index) => state.armImage(state.imageFor(state.sliders()[index]));
+  state.armControl = (index) => state.armImage(state.imageFor(state.controls()[index]));
+  state.armImage = (img) => {
+    if (!img) return false;
     const before = img.src;
     state.pending = new Promise((resolve) => {
       const done = async () => {
@@ -119,6 +126,13 @@ INSTRUMENT = """
       label: label ? label.textContent.trim() : '',
       hasImage: state.imageFor(slider) !== null,
     };
+  };
+  state.control = (index) => {
+    const control = state.controls()[index];
+    const kind = control.classList.contains('widget-toggle-buttons') ? 'toggle'
+      : control.classList.contains('widget-dropdown') ? 'dropdown' : 'checkbox';
+    const label = control.querySelector('.widget-label');
+    return {kind, label: label ? label.textContent.trim() : '', hasImage: state.imageFor(control) !== null};
   };
   window.__rmsviz = state;
 })();
@@ -357,6 +371,39 @@ def move_and_time(page, frontend, index, direction):
     return stamp["pixels"] - stamp["key"]
 
 
+def other_control(page, index):
+    container = page.evaluate("window.__fe.container")
+    return page.locator(", ".join(f"{container} {c}" for c in (
+        ".widget-toggle-buttons", ".widget-dropdown", ".widget-checkbox"))).nth(index)
+
+
+def change_control_and_time(page, index) -> float:
+    """Change the other control ``index`` once, as a reader does (click the next toggle button,
+    choose the next drop-down option, click the check box); return ms from the mousedown (or the
+    drop-down's input event) to the new image painted."""
+    state = page.evaluate("(i) => window.__rmsviz.control(i)", index)
+    control = other_control(page, index)
+    control.scroll_into_view_if_needed()
+    assert page.evaluate("(i) => window.__rmsviz.armControl(i)", index), "the panel image is empty"
+    if state["kind"] == "toggle":
+        buttons = control.locator("button")
+        active = [i for i in range(buttons.count()) if "mod-active" in (buttons.nth(i).get_attribute("class") or "")]
+        nxt = ((active[0] if active else -1) + 1) % buttons.count()
+        buttons.nth(nxt).click()
+    elif state["kind"] == "dropdown":
+        select = control.locator("select")
+        values = select.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+        current = select.evaluate("(s) => s.value")
+        select.select_option(values[(values.index(current) + 1) % len(values)])
+    else:
+        control.locator("input[type=checkbox]").click()
+    stamp = page.evaluate("() => Promise.race([window.__rmsviz.pending, "
+                          "new Promise((r) => setTimeout(() => r(null), 10000))])")
+    if stamp is None:
+        raise AssertionError(f"{state['kind']} {state['label']!r}: the figure did not change within 10 s")
+    return stamp["pixels"] - stamp["key"]
+
+
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks under notebooks/")
 @pytest.mark.skipif(not FRONTENDS, reason="no front end installed (jupyterlab or notebook)")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=nh.notebook_ids(NOTEBOOKS))
@@ -433,6 +480,17 @@ def test_notebook_in_browser(frontend, path, in_scope, page, screenshot_dir):
         check_readout(name, "first slider (mouse drag)", before, after, direction)
         assert figure_pixels(page, 0) != pixels, f"{name}: drag left the figure unchanged"
 
+    controls = page.evaluate("() => window.__rmsviz.controls().length")
+    results["controls"] = results.get("controls", 0) + controls
+    control_timings = []
+    for index in range(controls):
+        state = page.evaluate("(i) => window.__rmsviz.control(i)", index)
+        label = state["label"] or f"{state['kind']} {index}"
+        assert state["hasImage"], f"{name}: control {label!r} is not in an output with a figure"
+        for _ in range(2):  # to the next option and on again (a check box: off and on)
+            control_timings.append(change_control_and_time(page, index))
+            settle(page)
+
     check_clean(page, name, "after moving the sliders")
     shot = screenshot_dir / f"{frontend.key}-{nh.relative_name(path).replace('/', '-')}.png"
     if sliders:
@@ -440,10 +498,14 @@ def test_notebook_in_browser(frontend, path, in_scope, page, screenshot_dir):
     page.screenshot(path=str(shot))
 
     results["timings_ms"].extend(timings)
+    results.setdefault("control_timings_ms", []).extend(control_timings)
     results["lines"].append(
         f"{name}: {sliders} sliders, {len(timings)} {frontend.moves} moves, move-to-pixels p50 "
         f"{percentile(timings, 50):.0f} ms p95 {percentile(timings, 95):.0f} ms, "
-        f"{time.monotonic() - started:.1f} s (open {opened - started:.1f}, run all "
-        f"{ran - opened:.1f}, sliders {time.monotonic() - ran:.1f})"
+        + (f"{controls} other controls, {len(control_timings)} changes, change-to-pixels p50 "
+           f"{percentile(control_timings, 50):.0f} ms p95 {percentile(control_timings, 95):.0f} ms, "
+           if controls else "")
+        + f"{time.monotonic() - started:.1f} s (open {opened - started:.1f}, run all "
+        f"{ran - opened:.1f}, controls {time.monotonic() - ran:.1f})"
         + (f", not counted: {', '.join(sorted(set(page.problems['ignored'])))}"
            if page.problems["ignored"] else ""))
