@@ -164,23 +164,24 @@ CLAIMS: tuple[Claim, ...] = (
                    "centred on the mean. (For the apples: centred on the mean, 225 g.)"),
         verdict="wrong",
         correction=N_("True of the text's z-score, false of RMSNorm. A z-score is negative exactly where "
-                      "x is below the mean (225 g for the apples). RMSNorm divides by a positive number, "
-                      "so it keeps every sign: the four apple outputs are all positive, with mean "
-                      "{rms_norm_mean}. Only mean-centring makes positive inputs negative."),
+                      "x is below the mean (225 g for the apples). With the gain at 1, RMSNorm divides by "
+                      "a positive number, so it keeps every sign: the four apple outputs are all positive, "
+                      "with mean {rms_norm_mean}. Only mean-centring makes positive inputs negative."),
         evidence="keeps_sign",
     ),
     Claim(
         id="C7",
         topic=N_("the axis, for words"),
-        korean="이때, 입력 데이터의 각 차원은 특정 단어의 임베딩 값입니다.",
-        english=N_("Here each dimension (차원) of the input data is the embedding value of a particular "
-                   "word."),
+        korean="각 문장은 단어들로 이루어진 벡터로 표현됩니다. 이때, 입력 데이터의 각 차원은 특정 단어의 "
+               "임베딩 값입니다.",
+        english=N_("Each sentence is represented as a vector made of words. Here each dimension (차원) of "
+                   "the input data is the embedding value of a particular word."),
         verdict="wrong",
-        correction=N_("Wrong axis. One word (token) is one example: its embedding is one vector. The "
-                      "dimensions of that vector are its features ({n} here). A dimension is one number "
-                      "of every word's vector, not one word's embedding. RMSNorm normalises each word's "
-                      "vector across its features: every row gets RMS 1, and a change in one word "
-                      "leaves the other words' outputs unchanged."),
+        correction=N_("Wrong axis. Read together, the two sentences make one sentence one vector, with one "
+                      "dimension per word. In a Transformer one word (token) is one example: its embedding "
+                      "is one vector, with {n} features here. RMSNorm normalises each word's vector across "
+                      "its features: every row gets RMS 1. A change in one word leaves the other words' "
+                      "outputs unchanged, so the words do not share one RMS."),
         evidence="one_token_one_vector",
     ),
     Claim(
@@ -191,9 +192,9 @@ CLAIMS: tuple[Claim, ...] = (
         english=N_("The values of the different dimensions (차원) end up in a similar range. This helps "
                    "the model learn the importance of each dimension fairly."),
         verdict="wrong",
-        correction=N_("Wrong. Every feature is divided by the same number, so every ratio between "
-                      "features is kept: largest / smallest is {before} before and {after} after. Putting "
-                      "each feature on a similar range is feature scaling across examples (standardising "
+        correction=N_("Wrong. With the gain at 1, every feature is divided by the same number, so every "
+                      "ratio between features is kept: largest / smallest is {before} before and {after} "
+                      "after. Putting each feature on a similar range is feature scaling across examples (standardising "
                       "one column of a data set, or BatchNorm)."),
         evidence="keeps_ratios",
     ),
@@ -201,14 +202,14 @@ CLAIMS: tuple[Claim, ...] = (
         id="C9",
         topic=N_("the size of the values"),
         korean="RMSNorm은 주어진 값들의 편차를 작게 만들면서도 원래 값들의 의미를 유지하는 정규화 방법입니다.",
-        english=N_("RMSNorm makes the spread (편차) of the given values small while keeping the meaning "
-                   "of the original values."),
+        english=N_("RMSNorm makes the deviations (편차) of the given values small while keeping the "
+                   "meaning of the original values."),
         verdict="partly wrong",
-        correction=N_("Partly wrong. RMSNorm sets the RMS to 1, so it can make the spread larger: the "
-                      "std of [0.01, 0.02] grows from {std_in} to {std_out}. It keeps part of the "
-                      "meaning: signs and ratios. It loses the overall size: [200, 300, 150, 250] g and "
-                      "ten times heavier apples give the same output. The text's z-score also loses "
-                      "the level (section 8)."),
+        correction=N_("Partly wrong. RMSNorm sets the RMS to 1, so it can make the deviations larger: the "
+                      "std of [0.01, 0.02] grows from {std_in} to {std_out}. With the gain at 1, it keeps "
+                      "part of the meaning: signs and ratios. It loses the overall size: "
+                      "[200, 300, 150, 250] g and ten times heavier apples give the same output. The "
+                      "text's z-score also loses the level (section 8)."),
         evidence="rescales_to_rms_one",
     ),
     Claim(
@@ -236,8 +237,8 @@ CLAIMS: tuple[Claim, ...] = (
                    "keeps a suitable size."),
         verdict="right conclusion, wrong reason",
         correction=N_("The conclusion is what the RMSNorm paper reports from training runs; this code "
-                      "trains no model. The text's reason is wrong: values are not kept in a fixed range "
-                      "(a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
+                      "trains no model (notebook 06 trains a small one). The text's reason is wrong: "
+                      "values are not kept in a fixed range (a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
                       "re-scaling invariance: with weights 10 W instead of W, the output is the same and "
                       "dL/dW is {ratio} times smaller."),
         evidence="weight_rescaling_invariance",

@@ -256,7 +256,7 @@ def text_audit_table(example: str) -> StepTable:
     return StepTable(
         title=_("The source text's '{example}' example, recomputed").format(example=example),
         columns=[_("line"), _("the text (Korean)"), _("what it computes"), _("printed"),
-                 _("from its own lines"), _("z-score, recomputed (still not RMSNorm)"),
+                 _("from its own lines"), _("the text's recipe, recomputed (still not RMSNorm)"),
                  _("RMSNorm at this step"), _("status")],
         rows=rows,
         results=results,

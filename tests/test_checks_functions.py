@@ -125,7 +125,7 @@ def test_01_4_right_functions(my_rms):
     (lambda x: np.mean(x, axis=-1), ["is the mean.", "-4 counts as much as 4"]),
     (lambda x: np.sqrt(np.mean(x**2, axis=0)), ["over the first axis"]),
     (lambda x: np.sqrt(np.mean(x**2, axis=1 if x.ndim > 1 else 0)), ["axis 1", "axis=-1"]),
-    (lambda x: np.sqrt(np.mean(x**2)), ["one RMS of all the entries"]),
+    (lambda x: np.sqrt(np.mean(x**2)), ["one RMS of the whole array"]),
 ], ids=["mean subtracted", "missing root", "n - 1", "length", "absolute values", "no square", "axis 0",
         "axis 1", "all axes"])
 def test_01_4_each_mistake_gets_its_hint(my_rms, words):

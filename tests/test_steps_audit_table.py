@@ -22,7 +22,7 @@ def test_audit_table_never_calls_a_z_score_correct():
     for example, total in (("vector", 6), ("apples", 12)):
         t = text_audit_table(example)
         assert "correct" not in " ".join(t.columns)
-        assert "z-score, recomputed (still not RMSNorm)" in t.columns and "RMSNorm at this step" in t.columns
+        assert "the text's recipe, recomputed (still not RMSNorm)" in t.columns and "RMSNorm at this step" in t.columns
         assert dict(t.results)["lines that compute RMSNorm"] == f"0 of {total}"
         assert len(t.rows) == total and "<table>" in t._repr_html_()
 

@@ -29,7 +29,7 @@ _FORM = {
     "too_large": N_("Your answer holds a number too large for a float (above 1.8e308)."),
     "ragged": N_("Your answer is a ragged list: its rows have different lengths."),
     "empty": N_("Your answer is empty: give a number or a list of numbers."),
-    "masked": N_("Your answer is a masked array with hidden entries: give plain numbers."),
+    "masked": N_("Your answer is a masked array with hidden values: give plain numbers."),
     "dates": N_("Your answer holds dates or times, not numbers."),
     "deep": N_("Your answer is a list nested too deeply: give a number or a list of numbers."),
     "set": N_("Your answer is a set, which has no order: give a list."),

@@ -198,7 +198,8 @@ EXERCISES.update({
         hint=N_("recompute each line from the numbers the text printed before it, not from the right values."),
     ),
     "02.1": NumberExercise(
-        question=N_("what does RMSNorm (no gain, eps = 0) give for the entry 8 of [2, 4, 6, 8] (two decimals)?"),
+        question=N_("what does RMSNorm (no gain, eps = 0) give for the feature 8 of [2, 4, 6, 8] "
+                    "(two decimals)?"),
         answer=lambda: float(_rms_norm_plain(_SEED)[3]),
         mistakes=[
             Mistake(N_("the source text's 1.16, a z-score with the sample std"),
@@ -256,8 +257,8 @@ EXERCISES.update({
 
 EXERCISES.update({
     "03.1": NumberExercise(
-        question=N_("for vectors of n = 16 features, what is the radius of the sphere that RMSNorm "
-                    "(no gain, eps = 0) maps every non-zero input onto?"),
+        question=N_("RMSNorm (no gain, eps = 0) maps every non-zero vector of n = 16 features onto a sphere. "
+                    "What is the radius of that sphere?"),
         answer=lambda: float(np.linalg.norm(_rms_norm_plain(np.arange(1.0, 17.0)))),
         mistakes=[
             Mistake(N_("1, the RMS of the output"),
@@ -564,7 +565,7 @@ EXERCISES.update({
     ),
     "01.5": FunctionExercise(
         question=N_("write my_rms_norm(x, gain, eps). It returns x / sqrt(mean(x²) + eps) * gain, with the "
-                    "mean over the last axis of x. gain has one entry per feature. It must not change x."),
+                    "mean over the last axis of x. gain has one number per feature. It must not change x."),
         name="my_rms_norm", params=("x", "gain", "eps"),
         cases=lambda: trial_inputs([2, 4, 6, 8], True, False, False),
         reference=lambda x, gain, eps: rms_norm(x, gain, eps), mistakes=norm_mistakes(centre=False),
@@ -590,6 +591,6 @@ EXERCISES.update({
         reference=lambda x, g, gain, eps: rms_norm_backward(x, g, gain, eps), mistakes=backward_mistakes(),
         hint=N_("with d = grad_out * gain and y = x / r: grad_x = (d - y * mean(d * y)) / r, and grad_gain "
                 "is the sum of grad_out * y over every axis but the last."),
-        shape_hint=N_("grad_x has the shape of x; grad_gain has one entry per feature."),
+        shape_hint=N_("grad_x has the shape of x; grad_gain has one number per feature."),
     ),
 })

@@ -48,7 +48,7 @@ class SphereFigure(LiveFigure):
         ax.tick_params(labelsize=FONT - 1)
         u, v = np.meshgrid(np.linspace(0, 2 * np.pi, 25), np.linspace(0, np.pi, 13))
         ax.plot_wireframe(RADIUS * np.cos(u) * np.sin(v), RADIUS * np.sin(u) * np.sin(v),
-                          RADIUS * np.cos(v), color="0.82", lw=0.5, label=_("sphere, radius √3"))
+                          RADIUS * np.cos(v), color="0.6", lw=0.7, label=_("sphere, radius √3"))
         # an orthonormal basis of the plane x1 + x2 + x3 = 0
         e1 = np.array([1.0, -1.0, 0.0]) / np.sqrt(2)
         e2 = np.array([1.0, 1.0, -2.0]) / np.sqrt(6)
