@@ -7,7 +7,7 @@ formatters every notebook prints with (:mod:`rmsviz.formatting`) and the figure 
 see README.md for the series and CONTRIBUTING.md for the package's layers.
 """
 
-from rmsviz.formatting import fmt, fmt_vector
+from rmsviz.formatting import fmt, fmt_vector, pad
 from rmsviz.i18n import get_language, set_language, tr
 from rmsviz.norms import (
     layer_norm,
@@ -31,6 +31,7 @@ __all__ = [
     "partial_rms_norm",
     "fmt",
     "fmt_vector",
+    "pad",
     "set_style",
     "get_style",
     "set_language",

@@ -30,7 +30,18 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def pad(text: str, width: int) -> str:
-    """``text`` left-aligned in ``width`` monospaced columns (``f"{text:<width}"`` counts a Hangul
-    syllable as one column, though it takes two, so Korean tables would not line up)."""
-    return text + " " * max(width - display_width(text), 0)
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` aligned in ``width`` monospaced columns: ``"<"`` left, ``">"`` right, ``"^"`` centred.
+
+    Like ``f"{text:<width}"``, but a wide character (a Hangul syllable) counts as the two columns
+    it takes, so a table a notebook prints lines up in the Korean edition too; never cuts
+    ``text``. ``print(pad(tr("largest stable lr"), 18) + ...)`` (notebook 06).
+    """
+    if align not in ("<", ">", "^"):
+        raise ValueError(f"align must be '<', '>' or '^', got {align!r}")
+    room = max(width - display_width(text), 0)
+    if align == "<":
+        return text + " " * room
+    if align == ">":
+        return " " * room + text
+    return " " * (room // 2) + text + " " * (room - room // 2)

@@ -22,3 +22,14 @@ def test_pad_counts_a_hangul_syllable_as_two_columns():
     assert display_width("옳음") == 4 and display_width("right") == 5
     assert pad("옳음", 8) == "옳음    " and pad("right", 8) == "right   "
     assert pad("too long", 3) == "too long"  # never cut
+
+
+def test_pad_aligns_right_and_centre_and_refuses_an_unknown_alignment():
+    import pytest
+
+    from rmsviz import pad
+
+    assert pad("옳음", 6, ">") == "  옳음" and pad("ab", 6, "^") == "  ab  "
+    assert pad("abc", 7, "<") == f"{'abc':<7}" and pad("abc", 7, ">") == f"{'abc':>7}"
+    with pytest.raises(ValueError, match="align"):
+        pad("x", 3, "=")
