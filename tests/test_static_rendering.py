@@ -5,9 +5,10 @@ For every notebook under ``notebooks/`` (found by itself), as saved:
 * every panel displayed (an output whose text is a panel's ``<title panel...>`` repr, in the
   notebook's language, for every panel in ``rmsviz.panels.available_panels()``) carries an
   ``image/png`` of the figure, with the figure's size, not blank; when the panel is in its
-  default state (same repr as the panel built with no arguments) the picture is the default-state figure (compared by
-  :func:`shift_tolerant_difference`, so the few-pixel layout and anti-aliasing changes between
-  matplotlib 3.7 and the newest release do not fail it, while a moved panel does);
+  default state (same repr as the panel built with no arguments) the picture is the
+  default-state figure (compared by :func:`shift_tolerant_difference`, so the few-pixel layout
+  and anti-aliasing changes between matplotlib 3.7 and the newest release do not fail it, while a
+  moved panel does);
 * a panel class a code cell builds (``Name(``) is displayed somewhere in that notebook;
 * no saved widget view without stored widget state (reopened, it shows "Error displaying widget:
   model not found" instead of the PNG); ``metadata.widgets``, if present, has a ``state`` key
