@@ -76,6 +76,14 @@ def language_of(path: Path) -> str:
     return first if len(first) == 2 and first.isalpha() and first.islower() else "en"
 
 
+def one_edition(paths) -> list[Path]:
+    """The English edition's notebooks among ``paths``: for the checks that re-run the notebooks for
+    what their code does, not what they say (reverse order, other CPU kernels). Every edition runs
+    the same code cells (``tests/test_editions.py``), a fresh kernel per notebook, so running the
+    other editions there would double the time and find nothing new."""
+    return [p for p in paths if language_of(p) == "en"]
+
+
 @contextlib.contextmanager
 def in_language(code: str):
     """Run the block with ``rmsviz.set_language(code)``, then go back to the language before."""
