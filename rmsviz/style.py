@@ -52,7 +52,7 @@ from rmsviz.i18n import N_, _, get_language
 __all__ = ["COLORS", "COLOR_GROUPS", "FALLBACK_FONT", "LANGUAGE_FONTS", "MIN_COLOR_DISTANCE", "STYLES",
            "FigureStyle", "current_style", "drawn_lines", "enforce_floors", "finish", "font_path",
            "get_style", "has_marker", "has_stroke", "in_current_style", "language_rc", "mark",
-           "overlapping_tick_labels", "set_style", "style_of", "styled", "tidy"]
+           "overlapping_tick_labels", "set_style", "style_of", "styled", "tidy", "use_language_font"]
 
 COLORS = {
     "x": "#0072B2",          # input values (blue)
@@ -470,12 +470,12 @@ def _fit_texts(fig) -> None:
 
 
 def finish(fig, style: FigureStyle | None = None):
-    """Give ``fig`` the size and floors of a style before it is drawn; returns ``fig``.
+    """Give ``fig`` the size, floors and fonts of a style before it is drawn; returns ``fig``.
 
     The style is the one ``fig`` was built in if it was built by rmsviz (a panel's figure, a
     :func:`styled` builder), else ``style`` or the current one: so a figure a notebook makes
-    itself and shows with ``rmsviz.figures.show`` follows the style too. Sized once; the floors
-    are idempotent.
+    itself and shows with ``rmsviz.figures.show`` follows the style too, and its language
+    (:func:`use_language_font`). Sized once; the floors are idempotent.
     """
     built_in = getattr(fig, "_rmsviz_style", None)
     if built_in is None:
@@ -484,8 +484,26 @@ def finish(fig, style: FigureStyle | None = None):
         fig.set_size_inches(*figsize)
         fig.set_dpi(dpi)
         mark(fig, built_in)
+    use_language_font(fig, built_in.language)
     enforce_floors(fig, built_in)
     return fig
+
+
+def use_language_font(fig, language: str) -> None:
+    """Draw the texts of ``fig`` made outside a style's rc parameters (a figure built with a bare
+    ``Figure()``, which reads matplotlib's default ``font.family`` when each text is made) in
+    ``language``'s fonts (:func:`language_rc`); texts given a font family of their own keep it.
+    Nothing to do in English."""
+    rc = language_rc(language)
+    if not rc:
+        return
+    import matplotlib
+    from matplotlib.text import Text
+
+    default = list(matplotlib.rcParamsDefault["font.family"])
+    for text in fig.findobj(Text):
+        if list(text.get_fontfamily()) == default:
+            text.set_fontfamily(rc["font.family"])
 
 
 def mark(fig, style: FigureStyle) -> None:
