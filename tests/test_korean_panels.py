@@ -43,7 +43,10 @@ HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 #: (``re.fullmatch``); anything longer (a sentence around the name) must hold Hangul.
 TECHNICAL = [
     r"\$[^$]*\$",                                    # a formula in mathtext only (ticks such as 10^-3)
-    r"(RMSNorm|LayerNorm|pRMSNorm|BatchNorm|RMS|SGD|float16|float32|bfloat16)",  # names of methods, formats
+    r"(RMSNorm|LayerNorm|pRMSNorm|BatchNorm|RMS|SGD|float16|float32|bfloat16)"  # names of methods, formats,
+    r"(\s*=?\s*[-−+0-9.,e]+)?",                       # maybe with a value: RMS 5.48
+    r"std",                                           # numpy's name of the standard deviation: the batch-
+                                                      # axes figure's column is too narrow for 표준편차
     r"(Attention|MLP|out)",                           # notebook 05's block diagram: its parts, and the
                                                       # variable of its formula out = h + MLP(RMSNorm(h))
     r"(g|kg)",                                        # units
@@ -53,7 +56,8 @@ TECHNICAL = [
 _TECHNICAL = [re.compile(p) for p in TECHNICAL]
 
 #: The words a formula written in plain text may use (``y1 = x1 / RMS(x)``, ``log10 |dL/dW|``,
-#: ``eps = 1e-05``, ``c``): one-letter variables (maybe indexed: x1, g3) and these names. A text
+#: ``|dL/dg| RMSNorm``, ``eps = 1e-05``, ``c``): one-letter variables (maybe indexed: x1, g3),
+#: differentials (dL, dx) and these names. A text
 #: made of them alone, with an operator, a bracket or an ``=``, or a single variable, is a formula.
 FORMULA_WORDS = {"RMS", "RMSNorm", "LayerNorm", "Attention", "MLP", "mean", "std", "sqrt", "eps", "log",
                  "dL", "dW", "e", "out"}
@@ -62,7 +66,7 @@ OPERATOR = re.compile(r"[=()/|*+−\-^²√]")
 
 def is_formula(text: str) -> bool:
     words = re.findall(r"[A-Za-z]+", text)
-    if not all(len(w) == 1 or w in FORMULA_WORDS for w in words):
+    if not all(len(w) == 1 or w in FORMULA_WORDS or re.fullmatch(r"d[A-Za-z]", w) for w in words):
         return False
     return bool(OPERATOR.search(text)) or (len(words) == 1 and len(words[0]) == 1) or text in ("eps",)
 
@@ -259,7 +263,7 @@ def test_environment_report_speaks_korean(korean, capsys):
 
 @pytest.mark.parametrize("text", ["RMSNorm", "$\\|x\\|_2$", "x1", "c", "c = 2.0", "eps = 1e-05", "eps",
                                   "1.73x", "log10 |dL/dW|", "y1 = x1 / RMS(x)", "0.5", "float16",
-                                  "x - mean(x)"])
+                                  "x - mean(x)", "RMS 5.48", "|dL/dg| RMSNorm", "std"])
 def test_technical_texts_may_stay_latin(text):
     assert not needs_hangul(text)
 
