@@ -33,7 +33,7 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 #: What goes in (tracked files whose path starts with one of these), and what never does.
 INCLUDE = ("notebooks/", "docs/recap.", "rmsviz/", "pyproject.toml", "requirements.txt", "README.md",
-           "LICENSE")
+           "README.ko.md", "LICENSE")
 EXCLUDE_PARTS = ("__pycache__", ".ipynb_checkpoints")
 
 START_HERE = """\
