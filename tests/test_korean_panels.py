@@ -6,7 +6,9 @@ With the Korean catalogue (``rmsviz/locale/ko/LC_MESSAGES/rmsviz.po``, compiled 
   default and the projector style: every text of its figure that holds Latin letters also holds
   Hangul, unless it is on :data:`TECHNICAL` (names, formulas and symbols that stay as they are in
   Korean ML text); its control labels (descriptions, the labels of toggle and dropdown options)
-  and its readout HTML hold Hangul;
+  and its readout HTML hold Hangul; in the projector style, the Korean figure is as readable from
+  the back as the English one (``tests/test_style.py``'s numbers: no text below 18 pt, outside
+  the figure or over another);
 * the same for the static figures of ``rmsviz.figures`` (block diagram, batch axes, timing), the
   step tables of ``rmsviz.steps``, the verdict table of ``rmsviz.audit``, every checker's messages
   and hints (``rmsviz.checks``) and the environment report;
@@ -23,7 +25,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,6 +35,9 @@ from matplotlib.text import Text
 
 import rmsviz
 from rmsviz.i18n import LOCALE_DIR, _, available_languages
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_style import readability_problems  # noqa: E402
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CATALOGUE = LOCALE_DIR / "ko" / "LC_MESSAGES" / "rmsviz.mo"
@@ -158,6 +165,8 @@ def test_panel_speaks_korean(cls, style, korean, no_missing_glyphs):
             left.append(f"readout: {readout.strip()}")
         if not HANGUL.search(repr(panel)):
             left.append(f"repr: {panel!r}")
+        if style == "projector":
+            left += [f"projector: {problem}" for problem in readability_problems(panel.figure.fig)]
     finally:
         rmsviz.set_style("default")
     assert not left, report(cls.__name__, left)
