@@ -156,7 +156,10 @@ def test_every_panel_built_is_displayed(nb):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     built = {cls for cls in PANELS if re.search(rf"\b{cls.__name__}\(", code)}
     missing = sorted(cls.__name__ for cls in built - shown)
-    assert not missing, f"{nh.relative_name(nb.path)} builds {missing} but no saved output shows it"
+    language = nh.language_of(nb.path)
+    hint = (f" (its panels' texts must be in its language, {language!r}: re-execute it with "
+            "tools/execute_notebooks.py)" if language != "en" else "")
+    assert not missing, f"{nh.relative_name(nb.path)} builds {missing} but no saved output shows it{hint}"
 
 
 def test_widget_metadata_is_valid(nb):
