@@ -20,6 +20,9 @@ twin at the same relative path in every edition, and the twins agree:
 ``sync`` rewrites an edition's notebook from its English twin: every code cell becomes the English
 one (plus the language line), every markdown cell keeps the edition's translation, in order. Code
 cells whose source changed lose their outputs: re-execute with ``tools/execute_notebooks.py``.
+Translations are matched to the English text cells by their order, so ``sync`` refuses when the
+numbers of text cells differ (a translator adds or deletes the cells first); when English gained
+one text cell and lost another, check that each translation still sits by its English cell.
 ``tests/test_editions.py`` runs :func:`check`.
 """
 
