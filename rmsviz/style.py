@@ -23,8 +23,18 @@ To keep large type inside the figure, projector mode breaks long titles, notes a
 into lines and turns crowded category labels (:func:`enforce_floors`); a figure whose own layout
 still crowds (texts placed in data coordinates) has to make room itself.
 
-A figure keeps the style it was built in: a panel already on screen keeps its look when the style
-changes, and a panel made afterwards gets the new one.
+**Languages.** A figure is drawn in the fonts of the language it is built in
+(``rmsviz.set_language``, :mod:`rmsviz.i18n`): :data:`LANGUAGE_FONTS` names, per language, a font
+shipped in ``rmsviz/fonts``, registered with matplotlib's font manager the first time a figure is
+built in that language and put in ``font.family`` after DejaVu Sans (matplotlib's default), which
+stays first: matplotlib draws each character from the first font of the list that has it, so
+Latin letters, digits and symbols look as in English (mathtext tick labels such as 10⁻³ need
+DejaVu's minus sign) and Hangul comes from the language's font (the Korean edition: "Rmsviz
+Hangul", a NanumGothic subset made by ``tools/make_korean_font.py``). English keeps matplotlib's
+defaults untouched.
+
+A figure keeps the style (and language) it was built in: a panel already on screen keeps its look
+when the style changes, and a panel made afterwards gets the new one.
 
 This module imports nothing from rmsviz except the language catalogue, and imports matplotlib
 only when a figure is built (``import rmsviz`` stays light): every layer may use it.
@@ -33,15 +43,16 @@ only when a figure is built (``import rmsviz`` stays light): every layer may use
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 
-from rmsviz.i18n import N_, _
+from rmsviz.i18n import N_, _, get_language
 
-__all__ = ["COLORS", "COLOR_GROUPS", "MIN_COLOR_DISTANCE", "STYLES", "FigureStyle", "current_style",
-           "drawn_lines", "enforce_floors", "finish", "get_style", "has_marker", "has_stroke",
-           "in_current_style", "mark", "overlapping_tick_labels", "set_style", "style_of", "styled",
-           "tidy"]
+__all__ = ["COLORS", "COLOR_GROUPS", "FALLBACK_FONT", "LANGUAGE_FONTS", "MIN_COLOR_DISTANCE", "STYLES",
+           "FigureStyle", "current_style", "drawn_lines", "enforce_floors", "finish", "font_path",
+           "get_style", "has_marker", "has_stroke", "in_current_style", "language_rc", "mark",
+           "overlapping_tick_labels", "set_style", "style_of", "styled", "tidy", "use_language_font"]
 
 COLORS = {
     "x": "#0072B2",          # input values (blue)
@@ -86,7 +97,8 @@ class FigureStyle:
     its shape; ``dpi`` replaces the figure's dpi (``None``: keep it). The floors (points) are
     applied by :func:`enforce_floors` to every text, line and marker, so sizes a figure sets by
     hand (``fontsize=9``) are raised too; 0 means no floor. ``wrap_text`` breaks a title or a note
-    (``ax.text``, ``fig.text``) that would leave the figure into lines.
+    (``ax.text``, ``fig.text``) that would leave the figure into lines. ``language`` is the
+    language the figure's texts are in: its fonts (:func:`language_rc`) join the rc parameters.
     """
 
     name: str
@@ -98,16 +110,18 @@ class FigureStyle:
     min_line: float = 0.0
     min_marker: float = 0.0
     wrap_text: bool = False
+    language: str = "en"
 
     @property
     def has_floors(self) -> bool:
         return bool(self.min_text or self.min_line or self.min_marker or self.wrap_text)
 
     def context(self):
-        """``matplotlib.rc_context`` with this style's rc parameters (wrap figure construction)."""
+        """``matplotlib.rc_context`` with this style's rc parameters and its language's fonts
+        (wrap figure construction, and drawing: ticks made while drawing read them)."""
         import matplotlib
 
-        return matplotlib.rc_context(dict(self.rc))
+        return matplotlib.rc_context({**self.rc, **language_rc(self.language)})
 
     def figure_size(self, figsize, dpi):
         """(figsize, dpi) of a figure asked for as ``figsize`` at ``dpi``, in this style."""
@@ -154,6 +168,60 @@ STYLES = {
                              dpi=100, min_text=18.0, min_line=2.5, min_marker=10.0, wrap_text=True),
 }
 
+#: The font each language other than English draws its figures in: language -> (family name, file
+#: in ``rmsviz/fonts``). matplotlib's DejaVu Sans has no Hangul (its glyphs come out as boxes).
+LANGUAGE_FONTS = {
+    "ko": ("Rmsviz Hangul", "RmsvizHangul.ttf"),
+}
+
+#: The font before a language's own in ``font.family`` (matplotlib's default): matplotlib draws each
+#: character from the first font of the list that has it, so Latin letters, digits and symbols
+#: (√, ², ε, and mathtext's minus sign, which the Hangul subset lacks) come from here, as in
+#: English, and only the characters it lacks (Hangul) from the language's font.
+FALLBACK_FONT = "DejaVu Sans"
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+def font_path(language: str) -> Path | None:
+    """The font file figures in ``language`` are drawn in (``None``: matplotlib's default font)."""
+    entry = LANGUAGE_FONTS.get(language)
+    return None if entry is None else FONTS_DIR / entry[1]
+
+
+@functools.lru_cache(maxsize=None)
+def _register_font(path: str) -> None:
+    """Add a shipped font to matplotlib's font manager, once per process (no cache rebuild).
+
+    The font has one weight. matplotlib looks every family of ``font.family`` up for every text,
+    and for bold text (``fontweight="bold"``) it would log "findfont: Failed to find font weight
+    bold ..." to stderr (a notebook output). So the same file is also registered as the bold
+    weight: bold Hangul is drawn in the regular weight, silently; bold Latin stays DejaVu Sans Bold.
+    """
+    from dataclasses import replace as copy_with
+
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    manager.addfont(path)
+    regular = [entry for entry in manager.ttflist if entry.fname == path]
+    manager.ttflist.extend(copy_with(entry, weight=700) for entry in regular if entry.weight != 700)
+    clear = getattr(manager._findfont_cached, "cache_clear", None)
+    if clear is not None:  # a lookup made before may have fallen back elsewhere
+        clear()
+
+
+def language_rc(language: str) -> dict:
+    """The rc parameters that draw figures in ``language``: ``{}`` for English (matplotlib's
+    defaults, unchanged), else ``font.family`` = [DejaVu Sans, the language's font]; registers the
+    font with matplotlib the first time."""
+    entry = LANGUAGE_FONTS.get(language)
+    if entry is None:
+        return {}
+    _register_font(str(font_path(language)))
+    return {"font.family": [FALLBACK_FONT, entry[0]]}
+
+
 _state = {"style": STYLES["default"]}
 
 
@@ -180,8 +248,15 @@ def get_style() -> str:
 
 
 def current_style() -> FigureStyle:
-    """The style figures are built in now."""
-    return _state["style"]
+    """The style figures are built in now, in the language strings are shown in now
+    (``rmsviz.set_language``): the style itself in English, else a copy whose ``language`` is set."""
+    return _in_language(_state["style"].name, get_language())
+
+
+@functools.lru_cache(maxsize=None)
+def _in_language(name: str, language: str) -> FigureStyle:
+    style = STYLES[name]
+    return style if language == style.language else replace(style, language=language)
 
 
 def tidy(ax):
@@ -395,12 +470,12 @@ def _fit_texts(fig) -> None:
 
 
 def finish(fig, style: FigureStyle | None = None):
-    """Give ``fig`` the size and floors of a style before it is drawn; returns ``fig``.
+    """Give ``fig`` the size, floors and fonts of a style before it is drawn; returns ``fig``.
 
     The style is the one ``fig`` was built in if it was built by rmsviz (a panel's figure, a
     :func:`styled` builder), else ``style`` or the current one: so a figure a notebook makes
-    itself and shows with ``rmsviz.figures.show`` follows the style too. Sized once; the floors
-    are idempotent.
+    itself and shows with ``rmsviz.figures.show`` follows the style too, and its language
+    (:func:`use_language_font`). Sized once; the floors are idempotent.
     """
     built_in = getattr(fig, "_rmsviz_style", None)
     if built_in is None:
@@ -409,8 +484,26 @@ def finish(fig, style: FigureStyle | None = None):
         fig.set_size_inches(*figsize)
         fig.set_dpi(dpi)
         mark(fig, built_in)
+    use_language_font(fig, built_in.language)
     enforce_floors(fig, built_in)
     return fig
+
+
+def use_language_font(fig, language: str) -> None:
+    """Draw the texts of ``fig`` made outside a style's rc parameters (a figure built with a bare
+    ``Figure()``, which reads matplotlib's default ``font.family`` when each text is made) in
+    ``language``'s fonts (:func:`language_rc`); texts given a font family of their own keep it.
+    Nothing to do in English."""
+    rc = language_rc(language)
+    if not rc:
+        return
+    import matplotlib
+    from matplotlib.text import Text
+
+    default = list(matplotlib.rcParamsDefault["font.family"])
+    for text in fig.findobj(Text):
+        if list(text.get_fontfamily()) == default:
+            text.set_fontfamily(rc["font.family"])
 
 
 def mark(fig, style: FigureStyle) -> None:

@@ -18,6 +18,7 @@ panels added to ``rmsviz.panels`` are covered without editing a test:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -66,6 +67,34 @@ def notebook_paths() -> list[Path]:
 def relative_name(path: Path) -> str:
     """``path`` relative to the notebooks folder, with forward slashes (``ko/01_x.ipynb``)."""
     return Path(path).resolve().relative_to(notebooks_dir()).as_posix()
+
+
+def language_of(path: Path) -> str:
+    """The language a notebook is written in: the name of its edition's folder (``ko/...`` is
+    Korean), English for the notebooks of the top folder and its ``solutions/``."""
+    first = relative_name(path).split("/")[0]
+    return first if len(first) == 2 and first.isalpha() and first.islower() else "en"
+
+
+def one_edition(paths) -> list[Path]:
+    """The English edition's notebooks among ``paths``: for the checks that re-run the notebooks for
+    what their code does, not what they say (reverse order, other CPU kernels). Every edition runs
+    the same code cells (``tests/test_editions.py``), a fresh kernel per notebook, so running the
+    other editions there would double the time and find nothing new."""
+    return [p for p in paths if language_of(p) == "en"]
+
+
+@contextlib.contextmanager
+def in_language(code: str):
+    """Run the block with ``rmsviz.set_language(code)``, then go back to the language before."""
+    from rmsviz.i18n import get_language, set_language
+
+    before = get_language()
+    set_language(code)
+    try:
+        yield code
+    finally:
+        set_language(before)
 
 
 def notebook_ids(paths) -> list[str]:
@@ -197,17 +226,26 @@ def compared_outputs(nb) -> list:
     return result
 
 
+#: Text matplotlib prints to stderr when a figure's fonts lack a character (drawn as an empty box
+#: or a dummy symbol) or a font is not found: never acceptable in a notebook of either edition.
+FONT_PROBLEMS = ("missing from font", "does not have a glyph", "findfont:")
+
+
 def error_outputs(nb) -> list[str]:
-    """Descriptions of error outputs and tracebacks printed to a stream, cell by cell."""
+    """Descriptions of error outputs, tracebacks printed to a stream and font warnings on stderr
+    (:data:`FONT_PROBLEMS`), cell by cell."""
     found = []
     for index, cell in enumerate(nb.cells):
         expected = markers(cell).get("check_exception", False)
         for output in cell.get("outputs", []):
+            text = "".join(output.get("text", "")) if output.get("output_type") == "stream" else ""
             if output.get("output_type") == "error" and not expected:
                 found.append(f"cell {index}: {output.get('ename')}: {output.get('evalue')}")
-            elif output.get("output_type") == "stream" and "Traceback (most recent call last)" in \
-                    "".join(output.get("text", "")):
+            elif "Traceback (most recent call last)" in text:
                 found.append(f"cell {index}: traceback printed to {output.get('name')}")
+            elif output.get("name") == "stderr" and any(p in text for p in FONT_PROBLEMS):
+                line = next(line for line in text.splitlines() if any(p in line for p in FONT_PROBLEMS))
+                found.append(f"cell {index}: font warning on stderr: {line.strip()}")
     return found
 
 

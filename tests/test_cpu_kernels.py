@@ -3,9 +3,12 @@
 numpy picks SIMD loops for the CPU it runs on, and the OpenBLAS it ships picks its BLAS kernels
 and thread count, so a result at round-off level (a cosine of 1e-17, a difference of 1e-16) comes
 out differently on another machine. A notebook that prints one passes nbval only on its author's
-CPU. This test re-executes every notebook (found by itself, subfolders included) with nbval, in a
-separate pytest process, under each setting :func:`cpu_kernel_variants` returns, unlike the CPU
-the saved outputs came from:
+CPU. This test re-executes every notebook of the English edition (found by itself, solutions
+included) with nbval, in a separate pytest process, under each setting
+:func:`cpu_kernel_variants` returns, unlike the CPU the saved outputs came from. The Korean
+edition (``notebooks/ko/``) runs the same code cells (``tests/test_editions.py``), so it prints
+the same numbers in other words: re-running it would double this test's time and find nothing
+new (``notebook_harness.one_edition``).
 
 * ``oldest``: OpenBLAS's oldest x86-64 kernels (``OPENBLAS_CORETYPE=Prescott``, SSE3), every numpy
   SIMD loop above the build's baseline switched off (``NPY_DISABLE_CPU_FEATURES``: no AVX2, no
@@ -31,7 +34,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_harness as nh  # noqa: E402
 
-NOTEBOOKS = nh.notebook_paths()
+NOTEBOOKS = nh.one_edition(nh.notebook_paths())  # the Korean edition runs the same code
 
 
 def numpy_cpu_features() -> tuple[list[str], dict[str, bool]]:

@@ -9,12 +9,15 @@ outputs). What each run proves:
   other than loopback (the guard in ``tests/guard`` refuses and records it) and writes nothing
   outside its temporary folder (the guard records writes; the repository's file listing is
   compared before and after).
-* run 2, ``test_reverse_order``: the whole set, last notebook first, each in a fresh kernel but
-  all in ONE shared copy and ONE shared home, so a notebook that needs a file or cache another
+* run 2, ``test_reverse_order``: the English edition's set, last notebook first, each in a fresh
+  kernel but all in ONE shared copy and ONE shared home, so a notebook that needs a file or cache another
   notebook left behind, or that breaks when one ran before it, fails. Its compared outputs must
   equal run 1's (the same normalisation as nbval: text outputs, streams coalesced, PNG and
   widget views skipped, ``NBVAL_IGNORE_OUTPUT`` cells left out): two consecutive executions
-  agree, so the saved outputs are not a lucky draw.
+  agree, so the saved outputs are not a lucky draw. The other editions (``notebooks/ko/``) run
+  the same code cells (``tests/test_editions.py``) and leave the same files, so their reverse
+  order would double the run and find nothing new (``notebook_harness.one_edition``); they have
+  their run 1.
 
 ``test_guard_refuses_network_and_records_writes`` proves the guard itself works in a kernel.
 """
@@ -32,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_harness as nh  # noqa: E402
 
 NOTEBOOKS = nh.notebook_paths()
+REVERSED = nh.one_edition(NOTEBOOKS)  # the other editions run the same code (module docstring)
 IGNORED_IN_LISTING = {".git", "__pycache__", ".hypothesis", ".pytest_cache", ".ipynb_checkpoints"}
 
 _alone: dict[str, object] = {}
@@ -91,7 +95,7 @@ def test_runs_alone(path, runs_root):
     assert not run["repo_changes"], f"{nh.relative_name(path)} changed the repository: {run['repo_changes']}"
 
 
-@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks under notebooks/ yet")
+@pytest.mark.skipif(not REVERSED, reason="no notebooks under notebooks/ yet")
 def test_reverse_order(runs_root):
     root = runs_root / "reverse"
     root.mkdir()
@@ -99,14 +103,14 @@ def test_reverse_order(runs_root):
     env = nh.isolated_env(root)
     before = repo_listing()
     reverse = {}
-    for path in reversed(NOTEBOOKS):
+    for path in reversed(REVERSED):
         reverse[nh.relative_name(path)] = nh.execute(copy / nh.relative_name(path), env)
     assert listing_changes(before, repo_listing()) == []
     violations = nh.guard_violations(root)
     assert not violations, "network or writes outside the folder:\n" + describe_violations(violations)
 
     mismatches = []
-    for path in NOTEBOOKS:
+    for path in REVERSED:
         first = nh.compared_outputs(run_alone(path, runs_root)["nb"])
         name = nh.relative_name(path)
         second = nh.compared_outputs(reverse[name])

@@ -2,17 +2,22 @@
 
 For every notebook under ``notebooks/`` (found by itself), as saved:
 
-* every panel displayed (an output whose text is a panel's ``<title panel...>`` repr, for every
-  panel in ``rmsviz.panels.available_panels()``) carries an ``image/png`` of the figure, with the
-  figure's size, not blank; when the panel is in its default state (same repr as the panel built
-  with no arguments) the picture is the default-state figure (compared by
-  :func:`shift_tolerant_difference`, so the few-pixel layout and anti-aliasing changes between
-  matplotlib 3.7 and the newest release do not fail it, while a moved panel does);
+* every panel displayed (an output whose text is a panel's ``<title panel...>`` repr, in the
+  notebook's language, for every panel in ``rmsviz.panels.available_panels()``) carries an
+  ``image/png`` of the figure, with the figure's size, not blank; when the panel is in its
+  default state (same repr as the panel built with no arguments) the picture is the
+  default-state figure (compared by :func:`shift_tolerant_difference`, so the few-pixel layout
+  and anti-aliasing changes between matplotlib 3.7 and the newest release do not fail it, while a
+  moved panel does);
 * a panel class a code cell builds (``Name(``) is displayed somewhere in that notebook;
 * no saved widget view without stored widget state (reopened, it shows "Error displaying widget:
   model not found" instead of the PNG); ``metadata.widgets``, if present, has a ``state`` key
   (GitHub refuses to render the notebook otherwise);
-* no stored output larger than 1 MB; no error outputs and no printed tracebacks.
+* no stored output larger than 1 MB; no error outputs, no printed tracebacks and no font warning
+  on stderr ("Glyph ... missing from font(s)": a character drawn as an empty box).
+
+A notebook under ``notebooks/ko/`` is compared with the panels built under
+``rmsviz.set_language("ko")`` (``notebook_harness.language_of``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from rmsviz.i18n import _
 from rmsviz.panels import available_panels
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,7 +45,6 @@ PANELS = available_panels()
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MAX_OUTPUT_BYTES = 1_000_000
-REPR = re.compile(r"^<(?P<title>.+?) panel(?::.*)?>$", re.DOTALL)
 
 
 def decode_png(b64) -> np.ndarray:
@@ -75,24 +80,31 @@ DEFAULT_STATE_TOLERANCE = 0.01
 _defaults: dict = {}
 
 
-def default_of(cls):
-    """(repr, RGB pixels) of the panel built with no arguments."""
-    if cls not in _defaults:
-        panel = cls()
-        pixels = np.asarray(Image.open(io.BytesIO(panel.image.value)).convert("RGB"), dtype=np.int16)
-        _defaults[cls] = (repr(panel), pixels)
-    return _defaults[cls]
+def default_of(cls, language: str = "en"):
+    """(repr, RGB pixels) of the panel built with no arguments, in ``language`` (a notebook's
+    edition: a Korean notebook shows the panel with Korean labels)."""
+    if (cls, language) not in _defaults:
+        with nh.in_language(language):
+            panel = cls()
+            pixels = np.asarray(Image.open(io.BytesIO(panel.image.value)).convert("RGB"), dtype=np.int16)
+            _defaults[cls, language] = (repr(panel), pixels)
+    return _defaults[cls, language]
 
 
 def panel_outputs(nb):
-    """(cell index, panel class, output) for every displayed panel."""
-    by_title = {cls.title: cls for cls in PANELS}
+    """(cell index, panel class, output) for every displayed panel (its title in the notebook's
+    language)."""
+    with nh.in_language(nh.language_of(nb.path)):
+        by_title = {_(cls.title): cls for cls in PANELS}
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             text = "".join(output.get("data", {}).get("text/plain", ""))
-            match = REPR.match(text.strip())
-            if match and match["title"] in by_title:
-                yield index, by_title[match["title"]], output
+            text = text.strip()
+            # a panel's text is "<" + its title (translated) + the rest of its repr's template
+            # (translated too, so not one pattern for every language): the longest title it begins with
+            titles = [t for t in by_title if re.match(rf"<{re.escape(t)}(?!\w).*>$", text, re.DOTALL)]
+            if titles:
+                yield index, by_title[max(titles, key=len)], output
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=nh.notebook_ids(NOTEBOOKS))
@@ -103,6 +115,7 @@ def nb(request):
 
 
 def test_every_panel_has_a_default_state_png(nb):
+    language = nh.language_of(nb.path)
     problems = []
     for index, cls, output in panel_outputs(nb):
         data = output["data"]
@@ -110,7 +123,7 @@ def test_every_panel_has_a_default_state_png(nb):
             problems.append(f"cell {index}: {cls.__name__} output has no image/png")
             continue
         pixels = decode_png(data["image/png"])
-        figure = default_of(cls)[1]
+        figure = default_of(cls, language)[1]
         if pixels.shape != figure.shape:
             problems.append(f"cell {index}: {cls.__name__} PNG is {pixels.shape[1]}x{pixels.shape[0]}, "
                             f"the figure is {figure.shape[1]}x{figure.shape[0]}")
@@ -118,7 +131,7 @@ def test_every_panel_has_a_default_state_png(nb):
         if pixels.std() < 1:
             problems.append(f"cell {index}: {cls.__name__} PNG is blank")
         text = "".join(data.get("text/plain", "")).strip()
-        if text == default_of(cls)[0]:
+        if text == default_of(cls, language)[0]:
             differing = shift_tolerant_difference(pixels, figure)
             if differing > DEFAULT_STATE_TOLERANCE:
                 problems.append(f"cell {index}: {cls.__name__} PNG is not its default state "
@@ -143,7 +156,10 @@ def test_every_panel_built_is_displayed(nb):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     built = {cls for cls in PANELS if re.search(rf"\b{cls.__name__}\(", code)}
     missing = sorted(cls.__name__ for cls in built - shown)
-    assert not missing, f"{nh.relative_name(nb.path)} builds {missing} but no saved output shows it"
+    language = nh.language_of(nb.path)
+    hint = (f" (its panels' texts must be in its language, {language!r}: re-execute it with "
+            "tools/execute_notebooks.py)" if language != "en" else "")
+    assert not missing, f"{nh.relative_name(nb.path)} builds {missing} but no saved output shows it{hint}"
 
 
 def test_widget_metadata_is_valid(nb):

@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import lesson_minutes  # noqa: E402
 import make_class_zip  # noqa: E402
 
+# English lessons only: the teaching guide (English) times and cites the English notebooks; the
+# Korean edition runs the same code cells (tests/test_editions.py), so its minutes are the same.
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -193,12 +195,15 @@ def test_the_zip_is_the_same_for_the_same_commit(tmp_path):
 
 def test_untracked_files_and_solutions_can_be_left_out():
     tracked = ["notebooks/00_a.ipynb", "notebooks/solutions/00_solutions.ipynb", "notebooks/glossary.md",
-               "rmsviz/x.py", "rmsviz/__pycache__/x.pyc", "tests/test_x.py", "docs/recap.md",
+               "notebooks/ko/00_a.ipynb", "notebooks/ko/solutions/00_solutions.ipynb", "rmsviz/x.py", "rmsviz/__pycache__/x.pyc", "tests/test_x.py", "docs/recap.md",
                "docs/teaching-guide.md", "requirements.txt", "requirements-dev.txt"]
     assert make_class_zip.class_files(tracked) == [
         "notebooks/00_a.ipynb", "notebooks/solutions/00_solutions.ipynb", "notebooks/glossary.md",
-        "rmsviz/x.py", "docs/recap.md", "requirements.txt"]
-    assert "notebooks/solutions/00_solutions.ipynb" not in make_class_zip.class_files(tracked, solutions=False)
+        "notebooks/ko/00_a.ipynb", "notebooks/ko/solutions/00_solutions.ipynb", "rmsviz/x.py",
+        "docs/recap.md", "requirements.txt"]
+    without = make_class_zip.class_files(tracked, solutions=False)
+    assert not [name for name in without if "solutions" in name]  # every edition's solutions
+    assert "notebooks/ko/00_a.ipynb" in without
 
 
 def test_the_unzipped_folder_builds_the_package(tmp_path):

@@ -5,7 +5,9 @@
     python tools/lesson_minutes.py --no-write      # print only
     python tools/lesson_minutes.py --check         # only check that the headings the guide cites exist
 
-For each lesson notebook (``notebooks/NN_*.ipynb``):
+For each lesson notebook of the English edition (``notebooks/NN_*.ipynb``; the teaching guide is in
+English, and the Korean edition, ``notebooks/ko/``, runs the same code cells, so it takes the same
+minutes):
 
 * **run**: the notebook is executed top to bottom with nbclient in a fresh ``python3`` kernel (a
   copy, so the saved notebook is not touched) and the wall-clock time of Run All is measured;

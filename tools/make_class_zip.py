@@ -1,7 +1,7 @@
 """Pack the series into one zip for a class without JupyterHub or Colab (a USB stick, a course page).
 
     python tools/make_class_zip.py                    # dist/rmsviz-class.zip
-    python tools/make_class_zip.py --no-solutions     # without notebooks/solutions/
+    python tools/make_class_zip.py --no-solutions     # without the solutions (of every edition)
     python tools/make_class_zip.py -o /tmp/class.zip
 
 The zip holds the tracked files a student needs, as committed in git (``git ls-files``: nothing
@@ -33,7 +33,7 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 #: What goes in (tracked files whose path starts with one of these), and what never does.
 INCLUDE = ("notebooks/", "docs/recap.", "rmsviz/", "pyproject.toml", "requirements.txt", "README.md",
-           "LICENSE")
+           "README.ko.md", "LICENSE")
 EXCLUDE_PARTS = ("__pycache__", ".ipynb_checkpoints")
 
 START_HERE = """\
@@ -67,8 +67,8 @@ def class_files(tracked: list[str], solutions: bool = True) -> list[str]:
     for name in tracked:
         if not name.startswith(INCLUDE) or any(part in name.split("/") for part in EXCLUDE_PARTS):
             continue
-        if not solutions and name.startswith("notebooks/solutions/"):
-            continue
+        if not solutions and name.startswith("notebooks/") and "solutions" in name.split("/")[:-1]:
+            continue  # notebooks/solutions/ and each edition's (notebooks/ko/solutions/)
         chosen.append(name)
     return chosen
 
@@ -97,7 +97,7 @@ def make_zip(output: Path = DEFAULT_OUTPUT, solutions: bool = True) -> list[str]
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--no-solutions", action="store_true", help="leave notebooks/solutions/ out")
+    parser.add_argument("--no-solutions", action="store_true", help="leave the solutions out (notebooks/solutions/, notebooks/ko/solutions/)")
     args = parser.parse_args(argv)
     names = make_zip(args.output, solutions=not args.no_solutions)
     notebooks = sum(name.endswith(".ipynb") for name in names)

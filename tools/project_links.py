@@ -4,6 +4,7 @@
     python tools/project_links.py README.md docs/    # only these files (or folders)
     python tools/project_links.py --check            # list links that do not use the setting
     python tools/project_links.py --hub https://hub.example.edu   # print the links for a class
+    python tools/project_links.py --hub https://hub.example.edu --edition ko   # ... in Korean
 
 The links it knows (found in Markdown, Python, YAML, notebooks' JSON alike) and rebuilds from
 ``rmsviz.project.REPOSITORY`` and ``BRANCH``:
@@ -135,9 +136,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--check", action="store_true", help="only list links that differ")
     parser.add_argument("--hub", help="print the links a teacher sends for this hub and stop")
+    parser.add_argument("--edition", default="", help="with --hub: the edition's notebooks "
+                        "(a folder under notebooks/, such as ko); default: English")
     args = parser.parse_args(argv)
     if args.hub:
-        for notebook in sorted(p.name for p in (ROOT / project.NOTEBOOKS_DIR).glob("[0-9]*.ipynb")):
+        folder = ROOT / project.NOTEBOOKS_DIR / args.edition
+        prefix = f"{args.edition}/" if args.edition else ""
+        for notebook in sorted(prefix + p.name for p in folder.glob("[0-9]*.ipynb")):
             print(f"{notebook}: {project.nbgitpuller_url(args.hub, notebook)}")
         return 0
     stale = changed = 0

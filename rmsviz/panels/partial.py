@@ -68,7 +68,7 @@ class PartialFigure(LiveFigure):
         ax_p.plot(ps, sweep.spread, color=COLORS["std"], lw=2, label=_("spread (std of ratio)"))
         ax_p.plot(ps, sweep.formula, color="0.2", lw=1, ls=":", marker=".", ms=4,
                   label="√(1/(2k) − 1/(2n))")
-        ax_p.plot(ps, np.abs(sweep.bias), color=COLORS["mean"], lw=2, ls="--", label="|bias|")
+        ax_p.plot(ps, np.abs(sweep.bias), color=COLORS["mean"], lw=2, ls="--", label=_("|bias|"))
         ax_p.plot(ps, sweep.error_median, color=COLORS["rmsnorm"], lw=2, ls="-.",
                   label=_("output error (median)"))
         ax_p.axvline(PAPER_P, color=COLORS["highlight"], lw=1.5, ls=":")
