@@ -22,10 +22,21 @@ sys.path.insert(0, str(ROOT / "tools"))
 import make_recap  # noqa: E402
 
 
-def test_docs_recap_md_is_up_to_date():
-    """Byte for byte what the generator writes now (run python tools/make_recap.py after a change)."""
-    committed = (ROOT / "docs" / "recap.md").read_bytes()
-    assert committed == make_recap.markdown().encode("utf-8")
+def recap_folder(language: str) -> Path:
+    """docs/ for English, docs/<language>/ for a translated recap."""
+    return ROOT / "docs" if language == i18n.SOURCE_LANGUAGE else ROOT / "docs" / language
+
+
+@pytest.mark.parametrize("language", i18n.available_languages())
+def test_docs_recap_md_is_up_to_date(language):
+    """Byte for byte what the generator writes now, in every language with a catalogue (run
+    python tools/make_recap.py [--language ko] after a change)."""
+    committed = (recap_folder(language) / "recap.md").read_bytes()
+    i18n.set_language(language)
+    try:
+        assert committed == make_recap.markdown().encode("utf-8")
+    finally:
+        i18n.set_language(i18n.SOURCE_LANGUAGE)
 
 
 def test_check_mode_says_whether_the_recap_is_up_to_date(tmp_path, monkeypatch):
@@ -113,6 +124,7 @@ def test_the_printable_page_is_one_a4_page_of_real_text(tmp_path):
         assert "Pages:           1" in info and "A4" in info
 
 
-def test_the_committed_pictures_exist():
+@pytest.mark.parametrize("language", i18n.available_languages())
+def test_the_committed_pictures_exist(language):
     for name in ("recap.pdf", "recap.png"):
-        assert (ROOT / "docs" / name).stat().st_size > 10_000
+        assert (recap_folder(language) / name).stat().st_size > 10_000

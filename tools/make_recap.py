@@ -381,7 +381,11 @@ def write(out_dir: Path, pictures: bool = True) -> list[Path]:
 
         from PIL import Image
 
-        fig = page(sections)
+        from rmsviz.style import language_rc
+
+        # the language's fonts while the page is laid out (texts are measured as they are placed)
+        with matplotlib.rc_context(language_rc(i18n.get_language())):
+            fig = page(sections)
         # TrueType fonts in the PDF (its text can be selected and searched); no creation date
         with matplotlib.rc_context({"pdf.fonttype": 42}):
             fig.savefig(out_dir / "recap.pdf", metadata={"CreationDate": None, "Creator": "rmsviz"})
