@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rmsviz.formatting import pad
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, partial_rms_norm, rms_norm
 
@@ -171,8 +172,8 @@ class InvarianceTable:
 
     def __repr__(self) -> str:
         width = 18
-        head = _("computed / paper").ljust(width) + " | ".join(f"({j + 1})" for j in range(6))
-        lines = [head] + [n.ljust(width) + " | ".join(self._cell(n, j) for j in range(6))
+        head = pad(_("computed / paper"), width) + " | ".join(f"({j + 1})" for j in range(6))
+        lines = [head] + [pad(n, width) + " | ".join(self._cell(n, j) for j in range(6))
                           for n in NORM_NAMES]
         lines += [f"({j + 1}) {_(c)}" for j, c in enumerate(COLUMNS)]
         lines.append(self._agreement())

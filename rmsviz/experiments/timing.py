@@ -34,6 +34,7 @@ from importlib import resources
 
 import numpy as np
 
+from rmsviz.formatting import pad
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, rms_norm
 
@@ -110,8 +111,8 @@ class TimingResult:
         return _(KINDS[self.kind][2])
 
     def __repr__(self) -> str:
-        head = _("{size:<24}{rms:>10}{ln:>12}{ratio:>22}").format(
-            size=_("rows x features"), rms=_("RMSNorm"), ln=_("LayerNorm"), ratio=_("LayerNorm / RMSNorm"))
+        head = (pad(_("rows x features"), 24) + pad(_("RMSNorm"), 10, ">") + pad(_("LayerNorm"), 12, ">")
+                + pad(_("LayerNorm / RMSNorm"), 22, ">"))
         lines = [self.label + _(", nanoseconds per element (fastest run):"), head]
         for (r, d), a, b, q in zip(self.sizes, self.rms_ns_per_element, self.layer_ns_per_element, self.ratio):
             lines.append(f"{f'{r} x {d}':<24}{a:>10.2f}{b:>12.2f}{q:>21.2f}x")

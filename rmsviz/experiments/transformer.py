@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rmsviz.formatting import pad
 from rmsviz.i18n import N_, _
 from rmsviz.norms import rms, rms_norm
 
@@ -163,9 +164,9 @@ def trace_table(trace: dict) -> str:
     if set(trace) != set(STAGE_LABELS):
         raise ValueError(f"trace must have the stages {list(STAGE_LABELS)}, got {list(trace)}")
     n_tokens = len(np.atleast_1d(trace["x"]))
-    header = f"{_('stage'):<34}" + "".join(
-        f"{_('token {number}').format(number=i + 1):>10}" for i in range(n_tokens))
+    header = pad(_("stage"), 34) + "".join(
+        pad(_("token {number}").format(number=i + 1), 10, ">") for i in range(n_tokens))
     lines = [header]
     for stage, label in STAGE_LABELS.items():
-        lines.append(f"{_(label):<34}" + "".join(f"{float(v):>10.3f}" for v in np.atleast_1d(trace[stage])))
+        lines.append(pad(_(label), 34) + "".join(f"{float(v):>10.3f}" for v in np.atleast_1d(trace[stage])))
     return "\n".join(lines)
