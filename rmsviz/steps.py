@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from rmsviz.audit import audit_steps
-from rmsviz.formatting import fmt
+from rmsviz.formatting import display_width, fmt, pad
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, rms, rms_norm
 
@@ -57,8 +57,10 @@ class StepTable:
                 f"<tbody>{body}</tbody></table><ul>{res}</ul>{notes}")
 
     def __repr__(self) -> str:
-        widths = [max(len(c), *(len(r[i]) for r in self.rows)) for i, c in enumerate(self.columns)]
-        line = lambda cells: "  ".join(v.rjust(w) for v, w in zip(cells, widths))  # noqa: E731
+        # display widths: a Hangul syllable (the source text's own words) takes two columns
+        widths = [max(display_width(c), *(display_width(r[i]) for r in self.rows))
+                  for i, c in enumerate(self.columns)]
+        line = lambda cells: "  ".join(pad(v, w, ">") for v, w in zip(cells, widths))  # noqa: E731
         out = [self.title, line(self.columns), line(["-" * w for w in widths])]
         out += [line(r) for r in self.rows]
         out += [f"{k} = {v}" for k, v in self.results]

@@ -149,7 +149,7 @@ def defaults_section_items() -> tuple:
     bullets = (
         _("eps goes inside the root in PyTorch, Llama, T5 and Hugging Face; the paper's own code "
           "adds it outside, to the RMS."),
-        _("PyTorch's eps=None means the machine epsilon of float32, {eps}, for float16, bfloat16 "
+        _("Since January 2025, PyTorch's eps=None means the machine epsilon of float32, {eps}, for float16, bfloat16 "
           "and float32 inputs.").format(eps=f"{torch_eps:.2e}"),
         _("eps dominates when RMS(x) is about sqrt(eps): {at} for eps = 1e-6, {at5} for 1e-5, {att} "
           "for PyTorch's default. There the output RMS is {out}, not 1.").format(
