@@ -49,7 +49,7 @@ from types import MappingProxyType
 
 from rmsviz.i18n import N_, _, get_language
 
-__all__ = ["COLORS", "COLOR_GROUPS", "FALLBACK_FONT", "LANGUAGE_FONTS", "MIN_COLOR_DISTANCE", "STYLES",
+__all__ = ["BOLD_FONTS", "COLORS", "COLOR_GROUPS", "FALLBACK_FONT", "LANGUAGE_FONTS", "MIN_COLOR_DISTANCE", "STYLES",
            "FigureStyle", "current_style", "drawn_lines", "enforce_floors", "finish", "font_path",
            "get_style", "has_marker", "has_stroke", "in_current_style", "language_rc", "mark",
            "overlapping_tick_labels", "set_style", "style_of", "styled", "tidy", "use_language_font"]
@@ -173,6 +173,10 @@ STYLES = {
 LANGUAGE_FONTS = {
     "ko": ("Rmsviz Hangul", "RmsvizHangul.ttf"),
 }
+#: The bold weight of a language's font, where one is shipped (file in ``rmsviz/fonts``).
+BOLD_FONTS = {
+    "ko": "RmsvizHangul-Bold.ttf",
+}
 
 #: The font before a language's own in ``font.family`` (matplotlib's default): matplotlib draws each
 #: character from the first font of the list that has it, so Latin letters, digits and symbols
@@ -189,23 +193,27 @@ def font_path(language: str) -> Path | None:
     return None if entry is None else FONTS_DIR / entry[1]
 
 
+def font_paths(language: str) -> list[Path]:
+    """Every font file of ``language``: its regular weight, then its bold one if shipped."""
+    regular = font_path(language)
+    if regular is None:
+        return []
+    bold = BOLD_FONTS.get(language)
+    return [regular] + ([FONTS_DIR / bold] if bold else [])
+
+
 @functools.lru_cache(maxsize=None)
 def _register_font(path: str) -> None:
-    """Add a shipped font to matplotlib's font manager, once per process (no cache rebuild).
+    """Add a shipped font file to matplotlib's font manager, once per process (no cache rebuild).
 
-    The font has one weight. matplotlib looks every family of ``font.family`` up for every text,
-    and for bold text (``fontweight="bold"``) it would log "findfont: Failed to find font weight
-    bold ..." to stderr (a notebook output). So the same file is also registered as the bold
-    weight: bold Hangul is drawn in the regular weight, silently; bold Latin stays DejaVu Sans Bold.
+    Each weight is its own file (regular and bold), so a bold title is drawn in bold Hangul: without
+    a bold file matplotlib would draw bold Hangul in the regular weight beside bold Latin letters,
+    and log "findfont: Failed to find font weight bold ..." to stderr (a notebook output).
     """
-    from dataclasses import replace as copy_with
-
     from matplotlib import font_manager
 
     manager = font_manager.fontManager
     manager.addfont(path)
-    regular = [entry for entry in manager.ttflist if entry.fname == path]
-    manager.ttflist.extend(copy_with(entry, weight=700) for entry in regular if entry.weight != 700)
     clear = getattr(manager._findfont_cached, "cache_clear", None)
     if clear is not None:  # a lookup made before may have fallen back elsewhere
         clear()
@@ -218,7 +226,8 @@ def language_rc(language: str) -> dict:
     entry = LANGUAGE_FONTS.get(language)
     if entry is None:
         return {}
-    _register_font(str(font_path(language)))
+    for path in font_paths(language):
+        _register_font(str(path))
     return {"font.family": [FALLBACK_FONT, entry[0]]}
 
 

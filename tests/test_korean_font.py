@@ -85,7 +85,8 @@ def test_the_font_is_registered_once():
     style.language_rc("ko")
     style.language_rc("ko")
     entries = [f for f in font_manager.fontManager.ttflist if f.name == "Rmsviz Hangul"]
-    assert sorted(f.weight for f in entries) == [400, 700]  # regular, and the same file as bold
+    assert sorted(f.weight for f in entries) == [400, 700]  # the regular file and the bold file
+    assert {Path(f.fname).name for f in entries} == {"RmsvizHangul.ttf", "RmsvizHangul-Bold.ttf"}
 
 
 def test_a_missing_glyph_is_an_error_under_pytest():
