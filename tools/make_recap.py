@@ -135,8 +135,9 @@ def invariance_section_table() -> Table:
 def defaults_section_items() -> tuple:
     torch_eps = eps_exp.torch_default_eps("float32")
     llama = [m for m in models.MODELS if m["eps"] is not None]
-    rows = tuple((m["model"], f"{m['eps']:.0e}", _(m["where"])) for m in llama)
-    rows += ((next(m["model"] for m in models.MODELS if m["eps"] is None),
+    # model names are proper names; the one description among them is in the catalogue
+    rows = tuple((_(m["model"]), f"{m['eps']:.0e}", _(m["where"])) for m in llama)
+    rows += ((_(next(m["model"] for m in models.MODELS if m["eps"] is None)),
               _("None = {eps}").format(eps=f"{torch_eps:.2e}"), _("inside")),)
     # at RMS = sqrt(eps) the mean of squares equals eps: the output RMS is 1/sqrt(2)
     eps = 1e-6

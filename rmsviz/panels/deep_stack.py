@@ -160,5 +160,5 @@ class DeepStackPanel(Panel):
     def __repr__(self) -> str:
         v = self.values
         return _("<{title} panel: depth = {depth}, scale = {scale}, norm = {norm}, residual = {residual}>").format(
-            title=_(self.title), depth=v["depth"], scale=f"{v['scale']:.2f}", norm=v["norm"],
+            title=_(self.title), depth=v["depth"], scale=f"{v['scale']:.2f}", norm=_(v["norm"]),
             residual=v["residual"])

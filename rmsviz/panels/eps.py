@@ -120,4 +120,4 @@ class EpsPanel(Panel):
     def __repr__(self) -> str:
         v = self.values
         return _("<{title} panel: input RMS {scale}, eps {eps}, {where}>").format(
-            title=_(self.title), scale=f"{v['scale']:.2e}", eps=f"{v['eps']:.2e}", where=v["where"])
+            title=_(self.title), scale=f"{v['scale']:.2e}", eps=f"{v['eps']:.2e}", where=_(v["where"]))

@@ -141,4 +141,4 @@ class PrecisionPanel(Panel):
     def __repr__(self) -> str:
         v = self.values
         return _("<{title} panel: input RMS {rms}, n = {n}, {mode}>").format(
-            title=_(self.title), rms=f"{v['rms']:.4g}", n=v["n"], mode=v["mode"])
+            title=_(self.title), rms=f"{v['rms']:.4g}", n=v["n"], mode=_(v["mode"]))

@@ -159,4 +159,4 @@ class RegressionPanel(Panel):
     def __repr__(self) -> str:
         v = self.values
         return _("<{title} panel: lr = {lr}, steps = {steps}, features = {show}>").format(
-            title=_(self.title), lr=f"{v['lr']:.2e}", steps=v["steps"], show=v["show"])
+            title=_(self.title), lr=f"{v['lr']:.2e}", steps=v["steps"], show=_(v["show"]))

@@ -212,4 +212,4 @@ class TrainingPanel(Panel):
     def __repr__(self) -> str:
         v = self.values
         return _("<{title} panel: learning rate = {lr}, depth = {depth}, norm = {norm}>").format(
-            title=_(self.title), lr=f"{v['lr']:g}", depth=v["depth"], norm=v["norm"])
+            title=_(self.title), lr=f"{v['lr']:g}", depth=v["depth"], norm=_(v["norm"]))
