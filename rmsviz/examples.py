@@ -196,7 +196,7 @@ CLAIMS: tuple[Claim, ...] = (
         correction=N_("Wrong. With the gain at 1, every feature is divided by the same number, so every "
                       "ratio between features is kept: largest / smallest is {before} before and {after} "
                       "after. Putting each feature on a similar range is feature scaling across examples (standardising "
-                      "one column of a data set, or BatchNorm)."),
+                      "one column of a data set, or BatchNorm, which notebook 03 explains)."),
         evidence="keeps_ratios",
     ),
     Claim(
