@@ -282,7 +282,7 @@ def rms_formula() -> Evidence:
 
 
 def keeps_sign() -> Evidence:
-    """C6: RMSNorm keeps every sign; only centring makes positive inputs negative (the z-score's
+    """C6: RMSNorm keeps every sign; only subtracting the mean makes positive inputs negative (the z-score's
     sign is the sign of x - mean, which is what the text describes)."""
     lines, negatives = [], False
     for x in (SEED_VECTOR, APPLE_WEIGHTS_G):
