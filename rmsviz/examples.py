@@ -180,9 +180,9 @@ CLAIMS: tuple[Claim, ...] = (
         verdict="wrong",
         correction=N_("Wrong axis. Read together, the two sentences make one sentence one vector, with one "
                       "dimension per word. In a Transformer each token (a word or part of a word) is one "
-                      "example: its embedding is one vector, with {n} features here. RMSNorm normalises each word's vector across "
-                      "its features: every row gets RMS 1. A change in one word leaves the other words' "
-                      "outputs unchanged, so the words do not share one RMS."),
+                      "example: its embedding is one vector, with {n} features here. RMSNorm normalises each "
+                      "token's vector across its features: every row gets RMS 1. A change in one token leaves "
+                      "the other tokens' outputs unchanged, so the tokens do not share one RMS."),
         evidence="one_token_one_vector",
     ),
     Claim(
