@@ -282,7 +282,7 @@ def rms_formula() -> Evidence:
 
 
 def keeps_sign() -> Evidence:
-    """C6: RMSNorm keeps every sign; only centring makes positive inputs negative (the z-score's
+    """C6: RMSNorm keeps every sign; only subtracting the mean makes positive inputs negative (the z-score's
     sign is the sign of x - mean, which is what the text describes)."""
     lines, negatives = [], False
     for x in (SEED_VECTOR, APPLE_WEIGHTS_G):
@@ -368,8 +368,9 @@ def _input_gradients():
 
 
 def gradient_scales_inversely() -> Evidence:
-    """C10: |dL/dx| through RMSNorm is small for the apples in grams because it shrinks as 1/c with
-    the input scale c, while the outputs (the text's "small range") are identical at every scale."""
+    """C10: |dL/dx| through RMSNorm is divided by the input's RMS: smaller than |dL/dy| for the apples
+    in grams (RMS above 1), larger in kilograms (RMS below 1), while the outputs (the text's "small
+    range") are identical in both units."""
     g = UPSTREAM_GRADIENT
     grads = _input_gradients()
     norm = {unit: float(np.linalg.norm(v)) for unit, v in grads.items()}
@@ -384,13 +385,14 @@ def gradient_scales_inversely() -> Evidence:
     # The text's reason: outputs in a small range => small gradients. The outputs are identical in
     # both units, yet the gradients differ 1000 times: the range of the outputs is not the reason.
     reason = bool(np.isclose(norm["g"], norm["kg"]))
-    return Evidence((norm["g"] < upstream,), reason, tuple(lines), {
+    return Evidence((norm["g"] < upstream, norm["kg"] < upstream), reason, tuple(lines), {
         "grams": f"{norm['g']:.4f}", "kilograms": _f(norm["kg"], 2), "upstream": _f(upstream, 1),
         "rms": _f(float(rms(APPLE_WEIGHTS_G)), 2)})
 
 
 def gradient_spread() -> Evidence:
-    """C14: the spread of dL/dx's entries (one per apple) is small in grams, for the same reason as C10."""
+    """C14: the spread of dL/dx's entries (one per apple) is smaller than without the norm in grams,
+    larger in kilograms, for the same reason as C10."""
     g = UPSTREAM_GRADIENT
     grads = _input_gradients()
     spread = {unit: float(np.ptp(v)) for unit, v in grads.items()}
@@ -402,13 +404,14 @@ def gradient_spread() -> Evidence:
              _("kilograms:  dL/dx = {grad}, spread {spread}").format(grad=fmt_vector(grads["kg"], 2),
                                                                      spread=_f(spread["kg"], 2))]
     reason = bool(np.isclose(spread["g"], spread["kg"]))
-    return Evidence((spread["g"] < upstream,), reason, tuple(lines), {
+    return Evidence((spread["g"] < upstream, spread["kg"] < upstream), reason, tuple(lines), {
         "grams": f"{spread['g']:.4f}", "kilograms": _f(spread["kg"], 2), "upstream": _f(upstream, 1)})
 
 
 def weight_rescaling_invariance() -> Evidence:
-    """C11: y = RMSNorm(W x) ignores W -> delta W, and dL/dW shrinks as 1/delta; values are not kept
-    in a fixed range (the text's reason)."""
+    """C11: y = RMSNorm(W x) ignores W -> delta W, and dL/dW shrinks as 1/delta (the paper's reason).
+    The text's reason fails: the apples' outputs are identical in grams and kilograms, yet |dL/dx| is
+    1000 times larger in kilograms, so outputs in a fixed range do not fix the gradient's size."""
     rng = np.random.default_rng(1)
     W, x, g = rng.standard_normal((8, 8)), rng.standard_normal(8), rng.standard_normal(8)
     grads, same = {}, True
@@ -417,18 +420,25 @@ def weight_rescaling_invariance() -> Evidence:
         same &= bool(np.allclose(rms_norm(h, eps=0), rms_norm(W @ x, eps=0)))
         gh, _grad_gain = rms_norm_backward(h, g, eps=0)
         grads[delta] = float(np.linalg.norm(np.outer(gh, x)))
-    one_hot = np.zeros(64)
-    one_hot[0] = 1.0
-    peak = float(np.max(np.abs(rms_norm(one_hot, eps=0))))
     ratio = grads[1.0] / grads[10.0]
-    return Evidence((same and bool(np.isclose(ratio, 10.0)),), peak <= 1.0 + 1e-9, (
+    apples = _input_gradients()
+    size = {unit: float(np.linalg.norm(v)) for unit, v in apples.items()}
+    outputs_same = bool(np.allclose(rms_norm(APPLE_WEIGHTS_G, eps=0), rms_norm(APPLE_WEIGHTS_KG, eps=0)))
+    factor = size["kg"] / size["g"]
+    # The text's reason: outputs in a fixed range keep the gradient's size. Identical outputs with
+    # gradients 1000 times apart show that they do not.
+    reason = outputs_same and bool(np.isclose(size["g"], size["kg"]))
+    return Evidence((same and bool(np.isclose(ratio, 10.0)),), reason, (
         _("8 x 8 weights W, input x and dL/dy drawn with seed 1"),
         _("RMSNorm((10 W) x) = RMSNorm(W x): {same}").format(same=same),
         _("|dL/dW| at W: {at_w}, at 10 W: {at_10w} (ratio {ratio})").format(
             at_w=f"{grads[1.0]:.4f}", at_10w=f"{grads[10.0]:.4f}", ratio=_f(ratio, 1)),
-        _("RMSNorm of a one-hot vector of 64 features has a feature equal to {peak} = sqrt(64): "
-          "the values are not kept in a fixed range").format(peak=_f(peak, 1)),
-    ), {"peak": _f(peak, 1), "ratio": _f(ratio, 1)})
+        _("the apples' RMSNorm outputs in grams and in kilograms are identical = {same}").format(
+            same=outputs_same),
+        _("|dL/dx| in grams: {grams}, in kilograms: {kilograms} ({factor} times larger): outputs in a "
+          "fixed range do not fix the gradient's size").format(
+            grams=f"{size['g']:.4f}", kilograms=f"{size['kg']:.4f}", factor=_f(factor, 0)),
+    ), {"factor": _f(factor, 0), "ratio": _f(ratio, 1)})
 
 
 def scale_not_shift() -> Evidence:

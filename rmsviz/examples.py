@@ -116,7 +116,7 @@ CLAIMS: tuple[Claim, ...] = (
         verdict="wrong",
         correction=N_("Wrong. RMSNorm computes one number, the RMS, from all the features of one example. "
                       "It divides every feature by that same number ({rms} for [2, 4, 6, 8]). So a change "
-                      "in one feature changes every output."),
+                      "in one feature that changes the RMS changes every output."),
         evidence="shared_statistic",
     ),
     Claim(
@@ -166,7 +166,8 @@ CLAIMS: tuple[Claim, ...] = (
         correction=N_("True of the text's z-score, false of RMSNorm. A z-score is negative exactly where "
                       "x is below the mean (225 g for the apples). With the gain at 1, RMSNorm divides by "
                       "a positive number, so it keeps every sign: the four apple outputs are all positive, "
-                      "with mean {rms_norm_mean}. Only mean-centring makes positive inputs negative."),
+                      "with mean {rms_norm_mean}. With the gain at 1, only subtracting the mean makes positive "
+                      "inputs negative."),
         evidence="keeps_sign",
     ),
     Claim(
@@ -178,10 +179,10 @@ CLAIMS: tuple[Claim, ...] = (
                    "the input data is the embedding value of a particular word."),
         verdict="wrong",
         correction=N_("Wrong axis. Read together, the two sentences make one sentence one vector, with one "
-                      "dimension per word. In a Transformer one word (token) is one example: its embedding "
-                      "is one vector, with {n} features here. RMSNorm normalises each word's vector across "
-                      "its features: every row gets RMS 1. A change in one word leaves the other words' "
-                      "outputs unchanged, so the words do not share one RMS."),
+                      "dimension per word. In a Transformer each token (a word or part of a word) is one "
+                      "example: its embedding is one vector, with {n} features here. RMSNorm normalises each "
+                      "token's vector across its features: every row gets RMS 1. A change in one token leaves "
+                      "the other tokens' outputs unchanged, so the tokens do not share one RMS."),
         evidence="one_token_one_vector",
     ),
     Claim(
@@ -195,7 +196,7 @@ CLAIMS: tuple[Claim, ...] = (
         correction=N_("Wrong. With the gain at 1, every feature is divided by the same number, so every "
                       "ratio between features is kept: largest / smallest is {before} before and {after} "
                       "after. Putting each feature on a similar range is feature scaling across examples (standardising "
-                      "one column of a data set, or BatchNorm)."),
+                      "one column of a data set, or BatchNorm, which notebook 03 explains)."),
         evidence="keeps_ratios",
     ),
     Claim(
@@ -209,7 +210,7 @@ CLAIMS: tuple[Claim, ...] = (
                       "std of [0.01, 0.02] grows from {std_in} to {std_out}. With the gain at 1, it keeps "
                       "part of the meaning: signs and ratios. It loses the overall size: "
                       "[200, 300, 150, 250] g and ten times heavier apples give the same output. The "
-                      "text's z-score also loses the level (section 8)."),
+                      "text's z-score also loses the level (section 8d)."),
         evidence="rescales_to_rms_one",
     ),
     Claim(
@@ -218,13 +219,14 @@ CLAIMS: tuple[Claim, ...] = (
         korean="정규화된 값들은 작은 범위에서 조정되므로, 그레디언트의 크기도 상대적으로 작아집니다.",
         english=N_("Because the normalised values are adjusted within a small range, the size of the "
                    "gradient also becomes relatively small."),
-        verdict="right conclusion, wrong reason",
-        correction=N_("This is about dL/dx, the gradient with respect to RMSNorm's input. For the apples "
-                      "in grams, |dL/dx| = {grams}, smaller than the |dL/dy| = {upstream} that arrives "
-                      "from above. The reason is the division by a large RMS ({rms} g), not the small "
-                      "range of the outputs. In kilograms the outputs are the same, but |dL/dx| = "
-                      "{kilograms}. When the input is multiplied by c, |dL/dx| is divided by c. "
-                      "Notebook 04 (claim 3) is about another gradient, dL/dw of a regression."),
+        verdict="partly wrong",
+        correction=N_("Partly wrong. This is about dL/dx, the gradient with respect to RMSNorm's input. "
+                      "For the apples in grams, |dL/dx| = {grams}, smaller than the |dL/dy| = {upstream} "
+                      "that arrives from above. In kilograms the outputs are the same, but |dL/dx| = "
+                      "{kilograms}, larger than {upstream}. The gradient is divided by the RMS, so it "
+                      "shrinks only when the RMS is above 1 ({rms} g here). The reason is this division, "
+                      "not the small range of the outputs. Notebook 04 (claim 3) is about another "
+                      "gradient, dL/dw of a regression."),
         evidence="gradient_scales_inversely",
     ),
     Claim(
@@ -238,8 +240,9 @@ CLAIMS: tuple[Claim, ...] = (
         verdict="right conclusion, wrong reason",
         correction=N_("The conclusion is what the RMSNorm paper reports from training runs; this code "
                       "trains no model (notebook 06 trains a small one). The text's reason is wrong: "
-                      "values are not kept in a fixed range (a one-hot vector of 64 features gives an output of {peak}). The paper's reason is "
-                      "re-scaling invariance: with weights 10 W instead of W, the output is the same and "
+                      "outputs in a fixed range do not fix the gradient's size. The apples' outputs are the same in "
+                      "grams and in kilograms, yet |dL/dx| is {factor} times larger in kilograms. The "
+                      "paper's reason is weight re-scaling invariance: with weights 10 W instead of W, the output is the same and "
                       "dL/dW is {ratio} times smaller."),
         evidence="weight_rescaling_invariance",
     ),
@@ -273,12 +276,12 @@ CLAIMS: tuple[Claim, ...] = (
         korean="따라서, RMSNorm을 통해 사과의 무게를 정규화하면, 그레디언트 값의 차이가 줄어들게 됩니다.",
         english=N_("So if we normalise the apple weights with RMSNorm, the differences between the "
                    "gradient values become smaller."),
-        verdict="right conclusion, wrong reason",
-        correction=N_("The text does not say which gradient values. We read them as the four numbers of "
-                      "dL/dx, one per apple. In grams their spread (largest - smallest) is {grams}, "
-                      "against {upstream} without the norm. The reason is the division by the RMS, as in "
-                      "C10. In kilograms the outputs are the same, but the spread is {kilograms}: larger "
-                      "than without the norm."),
+        verdict="partly wrong",
+        correction=N_("Partly wrong. The text does not say which gradient values. We read them as the "
+                      "four numbers of dL/dx, one per apple. In grams their spread (largest - smallest) "
+                      "is {grams}, against {upstream} without the norm. In kilograms the outputs are the "
+                      "same, but the spread is {kilograms}: larger than without the norm. As in C10, the "
+                      "reason is the division by the RMS, not the small range of the outputs."),
         evidence="gradient_spread",
     ),
 )

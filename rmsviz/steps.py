@@ -228,6 +228,13 @@ def _cell(value, digits: int) -> str:
     return "-" if value is None else f"{value:.{digits + 2}f}"
 
 
+#: The readable name of each of the source text's worked examples, for the table's title.
+_EXAMPLE_TITLES = {
+    "vector": N_("The source text's vector worked example"),
+    "apples": N_("The source text's apples worked example"),
+}
+
+
 def text_audit_table(example: str) -> StepTable:
     """The source text's worked example, line by line (notebook 02).
 
@@ -256,7 +263,7 @@ def text_audit_table(example: str) -> StepTable:
     ]
     notes = [_("{line}: {note}").format(line=a.step.id, note=_(a.step.note)) for a in audited if a.step.note]
     return StepTable(
-        title=_("The source text's '{example}' example, recomputed").format(example=example),
+        title=_("{example}, recomputed").format(example=_(_EXAMPLE_TITLES[example])),
         columns=[_("line"), _("the text (Korean)"), _("what it computes"), _("printed"),
                  _("from its own lines"), _("the text's recipe, recomputed (still not RMSNorm)"),
                  _("RMSNorm at this step"), _("status")],

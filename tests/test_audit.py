@@ -60,7 +60,7 @@ def test_verdict_table_shows_no_circular_agreement_line():
     assert "agrees" not in html and "agrees" not in text
     assert "right for another reason" not in html
     assert html.count("<tr>") == len(CLAIMS) + 1
-    assert table.counts() == {"right": 2, "wrong": 7, "partly wrong": 2, "right conclusion, wrong reason": 3}
+    assert table.counts() == {"right": 2, "wrong": 7, "partly wrong": 4, "right conclusion, wrong reason": 1}
 
 
 def test_c9_evidence_refutes_the_small_spread():
@@ -72,11 +72,21 @@ def test_c9_evidence_refutes_the_small_spread():
 def test_c10_and_c14_are_about_dl_dx_and_its_1_over_c_law():
     e10, e14 = evidence("C10"), evidence("C14")
     assert e10.reason_holds is False and e14.reason_holds is False
+    # Round 2: the gradient shrinks in grams (RMS above 1) and grows in kilograms (RMS below 1).
+    assert e10.parts == (True, False) and e14.parts == (True, False)
+    assert e10.verdict == e14.verdict == "partly wrong"
     g, kg = float(e10.numbers["grams"]), float(e10.numbers["kilograms"])
     assert kg / g == pytest.approx(1000, rel=0.02)  # rounded numbers: the ratio of the unit change
     assert g < float(e10.numbers["upstream"]) < kg
     assert "dL/dx" in correction("C10") and "Notebook 04 (claim 3)" in correction("C10")
     assert float(e14.numbers["grams"]) < float(e14.numbers["upstream"]) < float(e14.numbers["kilograms"])
+
+
+def test_c11_evidence_uses_the_gradient_not_a_one_hot_bound():
+    """Round 2: a one-hot output sqrt(n) is the bound of an RMS-1 vector, not a counterexample."""
+    e = evidence("C11")
+    assert e.verdict == "right conclusion, wrong reason"
+    assert "one-hot" not in repr(e) and e.numbers["factor"] == "1000"
 
 
 def test_c7_embedding_axis():

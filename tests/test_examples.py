@@ -64,7 +64,8 @@ def test_bad_ids_and_verdicts_raise():
         Claim("X", "t", "k", "e", "maybe", "c", "formula")
     assert claim("C3").verdict == "wrong"
     assert claim("C9").verdict == "partly wrong"
-    assert claim("C10").verdict == "right conclusion, wrong reason"
+    assert claim("C10").verdict == "partly wrong" and claim("C14").verdict == "partly wrong"
+    assert claim("C11").verdict == "right conclusion, wrong reason"
 
 
 def test_text_steps_hold_what_the_text_printed():

@@ -26,7 +26,7 @@ def test_shift_scale_panel_follows_the_sliders():
     p.update(sign="−")
     np.testing.assert_allclose(heights(fig.bars[0]), -2 * x0 + 1.5)
     np.testing.assert_allclose(heights(fig.bars[2]), layer_norm(-x0), atol=1e-6)
-    assert repr(p) == "<Shift and scale: RMSNorm vs LayerNorm panel: a = -2.00, b = 1.50>"
+    assert repr(p) == "<Shift and scale: RMSNorm vs LayerNorm panel: a = -2.00, s = 1.50>"
 
 
 def test_hundred_moves_make_no_new_figures():

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rmsviz.formatting import pad
+from rmsviz.formatting import display_width, pad
 from rmsviz.i18n import N_, _
 from rmsviz.norms import layer_norm, partial_rms_norm, rms_norm
 
@@ -171,10 +171,12 @@ class InvarianceTable:
             answer=f"<b>{answer}</b>" if bold else answer)
 
     def __repr__(self) -> str:
-        width = 18
-        head = pad(_("computed / paper"), width) + " | ".join(f"({j + 1})" for j in range(6))
-        lines = [head] + [pad(n, width) + " | ".join(self._cell(n, j) for j in range(6))
-                          for n in NORM_NAMES]
+        width = max(18, display_width(_("computed / paper")) + 2)
+        cells = {n: [self._cell(n, j) for j in range(6)] for n in NORM_NAMES}
+        column = max(display_width(c) for row in cells.values() for c in row)  # one width per column
+        head = pad(_("computed / paper"), width) + " | ".join(pad(f"({j + 1})", column) for j in range(6))
+        lines = [head.rstrip()] + [(pad(n, width) + " | ".join(pad(c, column) for c in cells[n])).rstrip()
+                                   for n in NORM_NAMES]
         lines += [f"({j + 1}) {_(c)}" for j, c in enumerate(COLUMNS)]
         lines.append(self._agreement())
         return "\n".join(lines)

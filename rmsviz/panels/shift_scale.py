@@ -1,9 +1,9 @@
-"""An input a·x + b and its RMSNorm and LayerNorm side by side: ShiftScaleFigure and
+"""An input a·x + s and its RMSNorm and LayerNorm side by side: ShiftScaleFigure and
 ShiftScalePanel (notebook 03).
 
-Left: the input a*x0 + b (x0 fixed). Middle: RMSNorm of it; right: LayerNorm of it. Each output
+Left: the input a*x0 + s (x0 fixed; s is the same number added to every feature). Middle: RMSNorm of it; right: LayerNorm of it. Each output
 axis shows the output's mean as a dashed line; the texts give the output mean and RMS. All axis
-limits are fixed (|input| <= max|a| * max|x0| + max|b|; for n features both outputs lie within
+limits are fixed (|input| <= max|a| * max|x0| + max|s|; for n features both outputs lie within
 sqrt(n)), so a move redraws only the bars, the lines and the texts. The numbers come from
 :func:`rmsviz.experiments.shift_scale.shift_and_scale`.
 """
@@ -27,13 +27,13 @@ SIGNS = ("+", "−")
 
 
 class ShiftScaleFigure(LiveFigure):
-    """Bars for a*x0 + b, RMSNorm(a*x0 + b) and LayerNorm(a*x0 + b) for an ``n``-entry x0."""
+    """Bars for a*x0 + s, RMSNorm(a*x0 + s) and LayerNorm(a*x0 + s) for an ``n``-entry x0."""
 
     def __init__(self, n: int, input_limit: float):
         super().__init__(1, 3, figsize=(10.0, 3.4))
         pos = np.arange(n)
         out_limit = float(np.sqrt(n)) * 1.05
-        titles = (_("input a·x + b"), _("RMSNorm(a·x + b)"), _("LayerNorm(a·x + b)"))
+        titles = (_("input a·x + s"), _("RMSNorm(a·x + s)"), _("LayerNorm(a·x + s)"))
         colors = (COLORS["highlight"], COLORS["rmsnorm"], COLORS["layernorm"])
         self.bars, self.mean_lines, self.texts = [], [], []
         for ax, title, color, lim in zip(self.axes, titles, colors, (input_limit, out_limit, out_limit)):
@@ -61,7 +61,7 @@ class ShiftScaleFigure(LiveFigure):
 
 
 class ShiftScalePanel(Panel):
-    """Apply a*x + b (a = sign * scale) and watch which normalisation ignores what."""
+    """Apply a*x + s (a = sign * scale, s the same number added to every feature) and watch which normalisation ignores what."""
 
     title = N_("Shift and scale: RMSNorm vs LayerNorm")
 
@@ -74,7 +74,7 @@ class ShiftScalePanel(Panel):
                                          description=_("scale |a|")),
             "sign": widgets.ToggleButtons(options=list(SIGNS), value="+", description=_("sign of a")),
             "shift": widgets.FloatSlider(value=0.0, min=-self.max_shift, max=self.max_shift, step=0.25,
-                                         description=_("shift b")),
+                                         description=_("shift s")),
         }
         super().__init__(controls)
 
@@ -94,13 +94,13 @@ class ShiftScalePanel(Panel):
         return shift_and_scale(self.x0, self._a(scale, sign), shift)
 
     def readout(self, result: ShiftScaleResult) -> str:
-        return _("a = {a}, b = {b} &nbsp;|&nbsp; RMSNorm output: mean <b>{rms_mean}</b>, RMS "
+        return _("a = {a}, s = {s} &nbsp;|&nbsp; RMSNorm output: mean <b>{rms_mean}</b>, RMS "
                  "<b>{rms_rms}</b> &nbsp;|&nbsp; LayerNorm output: mean <b>{ln_mean}</b>, RMS "
                  "<b>{ln_rms}</b>").format(
-            a=f"{result.a:.2f}", b=f"{result.b:.2f}", rms_mean=f"{result.rms_norm.mean:.3f}",
+            a=f"{result.a:.2f}", s=f"{result.b:.2f}", rms_mean=f"{result.rms_norm.mean:.3f}",
             rms_rms=f"{result.rms_norm.rms:.3f}", ln_mean=f"{result.layer_norm.mean:.3f}",
             ln_rms=f"{result.layer_norm.rms:.3f}")
 
     def __repr__(self) -> str:
-        return _("<{title} panel: a = {a}, b = {b}>").format(
-            title=_(self.title), a=f"{self.a:.2f}", b=f"{self.controls['shift'].value:.2f}")
+        return _("<{title} panel: a = {a}, s = {s}>").format(
+            title=_(self.title), a=f"{self.a:.2f}", s=f"{self.controls['shift'].value:.2f}")
