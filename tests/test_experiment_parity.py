@@ -117,3 +117,16 @@ def test_compared_lines_are_the_same_live_and_saved(monkeypatch):
     assert live.summary() == saved.summary()
     assert live.describe_source() == "reference: PyTorch 9.9.9, run now on the same inputs"
     assert "saved with rmsviz" in saved.describe_source()
+
+
+def test_case_name_translates_only_the_words():
+    assert parity.case_name("float64, no gain, eps=1e-5") == "float64, no gain, eps=1e-5"
+    named = {part for case in parity.make_cases() for part in case["name"].split(", ")}
+    words = {p for p in named if not p.startswith(("float", "eps="))}
+    assert words == set(parity.CASE_WORDS)
+    import rmsviz
+    rmsviz.set_language("ko")
+    try:
+        assert parity.case_name("float32, large input, eps=1e-6").startswith("float32, ")
+    finally:
+        rmsviz.set_language("en")

@@ -17,7 +17,7 @@ from importlib import resources
 
 import numpy as np
 
-from rmsviz.i18n import _
+from rmsviz.i18n import N_, _
 from rmsviz.norms import rms_norm, rms_norm_backward
 
 __all__ = [
@@ -31,11 +31,16 @@ __all__ = [
     "compare",
     "ParityResult",
     "relative_error",
+    "case_name",
 ]
 
 #: Largest relative error accepted (see :func:`relative_error`), by dtype: a few units in the last
 #: place of each type.
 TOLERANCE = {"float64": 1e-12, "float32": 1e-5}
+
+#: The words of the cases' names (saved in the golden file in English), translated when shown.
+CASE_WORDS = {"gain": N_("gain"), "no gain": N_("no gain"), "small input": N_("small input"),
+              "large input": N_("large input")}
 
 GOLDEN_FILE = "torch_parity.json"
 OUTPUT_KEYS = ("y", "y_module", "grad_x", "grad_gain")
@@ -207,6 +212,15 @@ class ParityResult:
                      "PyTorch now)").format(version=self.torch_version)
         return _("reference: PyTorch {version}'s answers, saved with rmsviz (PyTorch is not "
                  "installed here, so they were not recomputed)").format(version=self.torch_version)
+
+
+def case_name(name: str) -> str:
+    """A case's name as shown (notebook 05): its words translated, dtypes and eps kept.
+
+    ``"float64, no gain, eps=1e-5"`` stays as it is in English; in another language the words
+    ``gain``, ``no gain``, ``small input``, ``large input`` are looked up in the catalogue.
+    """
+    return ", ".join(_(CASE_WORDS[part]) if part in CASE_WORDS else part for part in name.split(", "))
 
 
 def relative_error(ours, ref) -> float:

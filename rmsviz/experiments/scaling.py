@@ -6,7 +6,7 @@ Introduced in notebook 04 (DESIGN.md section 2). With ``h = W x``, ``r = sqrt(me
 * scaling the input ``x -> c x`` scales h and r by c (eps = 0) and leaves y, hence dL/dy, unchanged,
   so ``dL/dx = W^T J dL/dy`` shrinks as ``1/c`` while ``dL/dW = (J dL/dy) x^T`` is invariant;
 * scaling the weights ``W -> delta W`` leaves y unchanged and makes ``dL/dW`` shrink as ``1/delta``
-  (the paper's implicit learning-rate adaptation, Eqs. 8-10); ``dL/dg = dL/dy * hhat`` is invariant;
+  (the paper's implicit learning-rate adaptation, from its gradient analysis); ``dL/dg = dL/dy * hhat`` is invariant;
 * ``J h = h eps / (mean(h**2) + eps) / r``: zero at eps = 0, so ``x . dL/dx = h . dL/dh = 0``
   (no gradient along x); with eps > 0 the norm stops normalising once ``mean(h**2) << eps``, and the
   ``1/c`` law gives way to a flat curve (slope 0) at small scales.
