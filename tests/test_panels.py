@@ -127,3 +127,12 @@ def test_reader_visible_strings_go_through_the_catalogue(cls, monkeypatch):
     labels += [o for c in panel.controls.values() for o in getattr(c, "_options_labels", ())]
     words = [t for t in labels if " " in t or (t.isalpha() and len(t) > 3)]
     assert all("«" in t for t in words), words
+
+
+@pytest.mark.parametrize("cls", PANELS, ids=[c.__name__ for c in PANELS])
+def test_figure_size_is_a_whole_number_of_pixels(cls):
+    """Inches x dpi lands on an integer: 4.6 in x 100 dpi = 459.99999 px, which one matplotlib
+    rounds to 460 and another truncates to 459, so a saved PNG would not match its figure there."""
+    fig = cls().figure.fig
+    for pixels in fig.get_size_inches() * fig.dpi:
+        assert math.floor(pixels) == round(pixels), f"{cls.__name__}: {pixels!r} px"

@@ -79,7 +79,8 @@ class DeepStackFigure(LiveFigure):
     """Histograms per layer of t, log10|dL/dt| and log10|dL/dW|: no norm (top) vs chosen norm (bottom)."""
 
     def __init__(self, max_depth: int = MAX_DEPTH):
-        super().__init__(2, 3, figsize=(9.0, 4.6), dpi=100, sharex="col", sharey=True)
+        # 4.75 in = 475 px exactly (4.6 in gives 459.99999 px, which old matplotlib rounds down to 459)
+        super().__init__(2, 3, figsize=(9.0, 4.75), dpi=100, sharex="col", sharey=True)
         self.max_depth = max_depth
         self.colors = colormaps["viridis"](np.linspace(0.0, 0.9, max_depth))
         self.lines = {}
