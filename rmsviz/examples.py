@@ -116,7 +116,7 @@ CLAIMS: tuple[Claim, ...] = (
         verdict="wrong",
         correction=N_("Wrong. RMSNorm computes one number, the RMS, from all the features of one example. "
                       "It divides every feature by that same number ({rms} for [2, 4, 6, 8]). So a change "
-                      "in one feature that changes the RMS changes every output."),
+                      "in one feature that changes the RMS changes every non-zero output."),
         evidence="shared_statistic",
     ),
     Claim(
@@ -223,8 +223,9 @@ CLAIMS: tuple[Claim, ...] = (
         correction=N_("Partly wrong. This is about dL/dx, the gradient with respect to RMSNorm's input. "
                       "For the apples in grams, |dL/dx| = {grams}, smaller than the |dL/dy| = {upstream} "
                       "that arrives from above. In kilograms the outputs are the same, but |dL/dx| = "
-                      "{kilograms}, larger than {upstream}. The gradient is divided by the RMS, so it "
-                      "shrinks only when the RMS is above 1 ({rms} g here). The reason is this division, "
+                      "{kilograms}, larger than {upstream}. The gradient is at most |dL/dy| / RMS, so "
+                      "it always shrinks when the RMS is above 1 ({rms} g here); it can grow only when "
+                      "the RMS is below 1. The reason is this division, "
                       "not the small range of the outputs. Notebook 04 (claim 3) is about another "
                       "gradient, dL/dw of a regression."),
         evidence="gradient_scales_inversely",

@@ -441,7 +441,7 @@ def test_02_0_hints():
     assert check("02.0", None).message.startswith("No answer yet: the text computes the standard deviation")
     assert "2025" in check("02.0", None).message and "47.23" in check("02.0", None).message
     missing = check("02.0", [2025])
-    assert not missing.correct and "1 more" in missing.message
+    assert not missing.correct and "1 more is missing" in missing.message
     assert "1 more" in check("02.0", [47.23]).message
     for carried in (8900, 2225, -0.53, 1.59):
         feedback = check("02.0", [2025, 47.23, carried])

@@ -109,3 +109,11 @@ def test_units_and_tray():
     np.testing.assert_allclose(layer_norm(APPLE_WEIGHTS_G), layer_norm(APPLE_WEIGHTS_G + 100), rtol=1e-9)
     # both examples are 4-term arithmetic progressions: same z-scores as multisets
     np.testing.assert_allclose(np.sort(layer_norm(SEED_VECTOR)), np.sort(layer_norm(APPLE_WEIGHTS_G)))
+
+
+def test_gradient_and_axis_corrections_state_the_bound_and_the_zeros():
+    """C10: |dL/dx| <= |dL/dy| / RMS, so it can grow only below RMS 1; C2: zero outputs stay 0."""
+    c10 = claim("C10").correction
+    assert "at most |dL/dy| / RMS" in c10 and "only when the RMS is below 1" in c10
+    assert "shrinks only when" not in c10
+    assert "every non-zero output" in claim("C2").correction

@@ -28,7 +28,7 @@ def test_histogram_axis_and_legend_say_what_they_show():
     ax_h = panel.figure.axes[0]
     assert ax_h.get_ylabel() == "vectors per bin (tallest bin = 1)"
     labels = [t.get_text() for t in ax_h.get_legend().get_texts()]
-    assert labels == ["one ratio per vector", "mean = 1 + bias", "mean ± spread (1 std)"]
+    assert labels == ["one ratio per vector", "mean = 1 + estimate bias", "mean ± spread (1 std)"]
     # the band is mean ± spread
     low, width = panel.figure.band.get_x(), panel.figure.band.get_width()
     r = panel.result

@@ -66,6 +66,8 @@ class TextErrorsExercise(Exercise):
                                    "arithmetic error of its own").format(
                 values=", ".join(number_text(v) for v in follows[:3])))
         missing = sum(1 for a in lines if not a.follows) - len(found)
+        if missing == 1:
+            return self._not_yet(_("every number you give is an arithmetic error, but 1 more is missing"))
         if missing:
             return self._not_yet(_("every number you give is an arithmetic error, but {count} more "
                                    "are missing").format(count=missing))

@@ -55,7 +55,7 @@ class PartialFigure(LiveFigure):
                                             color=COLORS["rmsnorm"], alpha=0.8,
                                             label=_("one ratio per vector")))
         self.mean_line = self.moving(ax_h.axvline(1.0, color=COLORS["mean"], lw=2, ls="--",
-                                                  label=_("mean = 1 + bias")))
+                                                  label=_("mean = 1 + estimate bias")))
         ax_h.legend(handles=[self.hist, self.mean_line, self.band], loc="upper right", frameon=False,
                     fontsize=8.5)
 
@@ -68,7 +68,7 @@ class PartialFigure(LiveFigure):
         ax_p.plot(ps, sweep.spread, color=COLORS["std"], lw=2, label=_("spread (std of ratio)"))
         ax_p.plot(ps, sweep.formula, color="0.2", lw=1, ls=":", marker=".", ms=4,
                   label="√(1/(2k) − 1/(2n))")
-        ax_p.plot(ps, np.abs(sweep.bias), color=COLORS["mean"], lw=2, ls="--", label=_("|bias|"))
+        ax_p.plot(ps, np.abs(sweep.bias), color=COLORS["mean"], lw=2, ls="--", label=_("|estimate bias|"))
         ax_p.plot(ps, sweep.error_median, color=COLORS["rmsnorm"], lw=2, ls="-.",
                   label=_("output error (median)"))
         ax_p.axvline(PAPER_P, color=COLORS["highlight"], lw=1.5, ls=":")
@@ -109,7 +109,7 @@ class PartialPanel(Panel):
         return estimate_at(p, TRIALS, FEATURES)
 
     def readout(self, result: PartialResult) -> str:
-        return _("p = {p}: k = {k} of {n} features; estimate/true RMS: bias = {bias}, spread = "
+        return _("p = {p}: k = {k} of {n} features; estimate/true RMS: estimate bias = {bias}, spread = "
                  "<b>{spread}</b> (formula √(1/(2k) − 1/(2n)) = {formula}); median output error = "
                  "{error}").format(
             p=f"{result.p:.4f}", k=result.k, n=result.n, bias=f"{result.bias:+.4f}",
