@@ -51,7 +51,7 @@ HUB_PORT = int(setting("HUB_PORT", "8081"))           # the hub's own API, loopb
 PROXY_API_PORT = int(setting("PROXY_API_PORT", "8001"))  # the proxy's REST API, loopback only
 SSL_CERT, SSL_KEY = setting("SSL_CERT", ""), setting("SSL_KEY", "")
 # Per-student limits (enforced by SystemdSpawner in production; see classroom/README.md, Sizing).
-MEM_LIMIT = setting("MEM_LIMIT", "1G")
+MEM_LIMIT = setting("MEM_LIMIT", "1.2G")
 CPU_LIMIT = float(setting("CPU_LIMIT", "1.0"))
 # Stop a student's server after this many seconds without activity, and a kernel idle this long.
 CULL_TIMEOUT = int(setting("CULL_TIMEOUT", "3600"))
