@@ -106,7 +106,9 @@ def test_korean_figures_draw_hangul_and_english_comes_back_unchanged(korean):
     rmsviz.set_language("ko")
     assert style.current_style().language == "ko"
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        # a font problem is an error; other libraries' warnings (ipywidgets 7.7, on Colab's stack,
+        # says ipykernel.comm.Comm is deprecated) are not what this test checks
+        warnings.filterwarnings("error", message=".*(missing from font|findfont|font family).*")
         korean_pixels = pixels()
         rmsviz.set_style("projector")
         try:
@@ -127,7 +129,9 @@ def test_a_figure_built_outside_the_style_gets_the_font_when_shown(korean):
     fig = Figure()
     fig.subplots().set_title("제곱의 평균")
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        # a font problem is an error; other libraries' warnings (ipywidgets 7.7, on Colab's stack,
+        # says ipykernel.comm.Comm is deprecated) are not what this test checks
+        warnings.filterwarnings("error", message=".*(missing from font|findfont|font family).*")
         show(fig, "제곱의 평균")
     assert fig.axes[0].title.get_fontfamily() == ["DejaVu Sans", "Rmsviz Hangul"]
 
