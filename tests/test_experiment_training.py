@@ -196,7 +196,9 @@ def test_warm_up_fills_the_cache_and_time_steps_waits_for_it():
     depth = training.MAX_DEPTH - 1
     thread = training.warm_up([depth])
     assert thread is not None
-    training.time_steps(depth=1, repeats=1, number=1)  # waits for the warm-up's lock
+    training.time_steps(depth=1, repeats=1, number=1)  # waits until no warm-up is training
+    assert training._warming_runs[0] == 0  # the warm-up's work was done before the timing
+    thread.join(timeout=10)
     assert not thread.is_alive()
     hits = training._train.cache_info().hits
     training.training_at(depth=depth)

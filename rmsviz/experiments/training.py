@@ -555,9 +555,11 @@ def _median_seconds(fn, repeats: int, number: int) -> float:
     return float(np.median(samples))
 
 
-#: Held while :func:`warm_up` trains in the background, so that :func:`time_steps` never times a
-#: step while another thread computes (it waits for the warm-up to end first).
-_WARM_UP = threading.Lock()
+#: How many :func:`warm_up` runs are still training; :func:`time_steps` waits until none is, so it
+#: never times a step while another thread computes. Counted before the thread starts, so a
+#: timing asked for right after a warm-up cannot slip in before it.
+_WARMING = threading.Condition()
+_warming_runs = [0]
 
 
 def warm_up(depths, background: bool = True):
@@ -567,12 +569,18 @@ def warm_up(depths, background: bool = True):
     background thread once it is on screen, nearest depths first (notebook 06). Returns the thread
     (``None`` when ``background`` is False)."""
     depths = [_check_int("depth", d, 1, MAX_DEPTH) for d in depths]
+    with _WARMING:
+        _warming_runs[0] += 1
 
     def work():
-        with _WARM_UP:
+        try:
             for depth in depths:
                 for norm in NORMS:
                     train(norm, depth)
+        finally:
+            with _WARMING:
+                _warming_runs[0] -= 1
+                _WARMING.notify_all()
 
     if not background:
         work()
@@ -592,8 +600,8 @@ def time_steps(depth: int = 4, batch: int = BATCH, lr: float = 0.0625, repeats: 
     is one forward and one backward call on a (batch, WIDTH) array, as in one block. A
     :func:`warm_up` still training in the background is waited for first.
     """
-    with _WARM_UP:  # no timing while another thread computes
-        pass
+    with _WARMING:  # no timing while another thread computes
+        _WARMING.wait_for(lambda: _warming_runs[0] == 0)
     depth = _check_int("depth", depth, 1)
     batch = _check_int("batch", batch, 1)
     repeats = _check_int("repeats", repeats, 1)
